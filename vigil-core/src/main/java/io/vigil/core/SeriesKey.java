@@ -1,0 +1,53 @@
+package io.vigil.core;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The identity of a time series: metric name plus labels. {@link #id()} is a stable 64-bit hash of the canonical
+ * form, the same on every node and across restarts, used as the series id in storage.
+ */
+public record SeriesKey(String metric, Labels labels) {
+
+    public SeriesKey {
+        if (metric == null || metric.isEmpty()) {
+            throw new IllegalArgumentException("metric name must not be empty");
+        }
+        if (labels == null) {
+            labels = Labels.EMPTY;
+        }
+    }
+
+    /**
+     * Stable id: 64-bit FNV-1a over the UTF-8 canonical form, finished with a murmur3 mix. Two different keys share
+     * an id with probability about n²/2⁶⁵ (about 3·10⁻⁹ for 10 million series).
+     */
+    public long id() {
+        long h = 0xcbf29ce484222325L;
+        h = mix(h, metric);
+        for (int i = 0; i < labels.size(); i++) {
+            h = (h ^ 0x01) * 0x100000001b3L;
+            h = mix(h, labels.name(i));
+            h = (h ^ 0x02) * 0x100000001b3L;
+            h = mix(h, labels.value(i));
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    private static long mix(long h, String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        for (byte b : bytes) {
+            h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        return h;
+    }
+
+    @Override
+    public String toString() {
+        return metric + labels;
+    }
+}

@@ -1,0 +1,131 @@
+package io.vigil.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What one ingest request decoded to: series, each with its samples, plus the points rejected while decoding and why.
+ * Scalar samples live in flat primitive arrays so that decoding a large remote-write request allocates little.
+ *
+ * <p>Usage: {@code beginSeries(key, kind)}, then {@code addSample}/{@code addDistribution} for that series, then
+ * the next series. Not thread-safe.
+ */
+public final class WriteBatch {
+    /** At most this many distinct rejection messages are kept; the count of rejected points is always exact. */
+    public static final int MAX_ERRORS = 10;
+
+    private final List<SeriesKey> keys = new ArrayList<>();
+    private final List<MetricKind> kinds = new ArrayList<>();
+    private int[] seriesStart = new int[16];
+    private long[] timestamps = new long[64];
+    private double[] values = new double[64];
+    private Distribution[] distributions;
+    private int sampleCount;
+    private long rejected;
+    private final List<String> errors = new ArrayList<>();
+
+    /** Starts the samples of a series; samples added next belong to it. */
+    public void beginSeries(SeriesKey key, MetricKind kind) {
+        int n = keys.size();
+        if (n + 1 >= seriesStart.length) {
+            seriesStart = Arrays.copyOf(seriesStart, seriesStart.length * 2);
+        }
+        keys.add(key);
+        kinds.add(kind);
+        seriesStart[n] = sampleCount;
+        seriesStart[n + 1] = sampleCount;
+    }
+
+    public void addSample(long timestampMillis, double value) {
+        ensureCapacity();
+        timestamps[sampleCount] = timestampMillis;
+        values[sampleCount] = value;
+        sampleCount++;
+        seriesStart[keys.size()] = sampleCount;
+    }
+
+    public void addDistribution(long timestampMillis, Distribution distribution) {
+        ensureCapacity();
+        if (distributions == null) {
+            distributions = new Distribution[timestamps.length];
+        }
+        timestamps[sampleCount] = timestampMillis;
+        values[sampleCount] = distribution.count();
+        distributions[sampleCount] = distribution;
+        sampleCount++;
+        seriesStart[keys.size()] = sampleCount;
+    }
+
+    private void ensureCapacity() {
+        if (keys.isEmpty()) {
+            throw new IllegalStateException("beginSeries must come before the first sample");
+        }
+        if (sampleCount == timestamps.length) {
+            int cap = timestamps.length * 2;
+            timestamps = Arrays.copyOf(timestamps, cap);
+            values = Arrays.copyOf(values, cap);
+            if (distributions != null) {
+                distributions = Arrays.copyOf(distributions, cap);
+            }
+        }
+    }
+
+    /** Counts {@code points} rejected points and keeps the reason (the first {@value #MAX_ERRORS} distinct ones). */
+    public void reject(long points, String reason) {
+        rejected += points;
+        if (errors.size() < MAX_ERRORS && !errors.contains(reason)) {
+            errors.add(reason);
+        }
+    }
+
+    public int seriesCount() {
+        return keys.size();
+    }
+
+    public SeriesKey key(int series) {
+        return keys.get(series);
+    }
+
+    public MetricKind kind(int series) {
+        return kinds.get(series);
+    }
+
+    /** Index of the first sample of a series. */
+    public int firstSample(int series) {
+        return seriesStart[series];
+    }
+
+    /** Index after the last sample of a series. */
+    public int endSample(int series) {
+        return seriesStart[series + 1];
+    }
+
+    public long timestamp(int sample) {
+        return timestamps[sample];
+    }
+
+    public double value(int sample) {
+        return values[sample];
+    }
+
+    /** The distribution at a sample index, or null for a scalar sample. */
+    public Distribution distribution(int sample) {
+        return distributions == null ? null : distributions[sample];
+    }
+
+    /** Number of samples accepted by the decoder. */
+    public int sampleCount() {
+        return sampleCount;
+    }
+
+    /** Number of points the decoder rejected. */
+    public long rejected() {
+        return rejected;
+    }
+
+    /** Distinct rejection reasons, at most {@value #MAX_ERRORS}. */
+    public List<String> errors() {
+        return List.copyOf(errors);
+    }
+}

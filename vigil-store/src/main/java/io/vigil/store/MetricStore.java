@@ -1,0 +1,57 @@
+package io.vigil.store;
+
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Durable storage of series and their rollups, the SPI that the embedded store and PostgreSQL implement.
+ *
+ * <p>The engine in front of it keeps a write-ahead log and an in-memory head; it calls {@link #commit} to move a
+ * batch of rollups out of the head together with the WAL position they cover, so a store never sees a partial
+ * flush. Every backend passes the same contract suite ({@code MetricStoreContract}) with the same answers.
+ *
+ * <p>Implementations are thread-safe. Methods throw {@link StorageException} when the backend fails.
+ */
+public interface MetricStore extends AutoCloseable {
+
+    /** Every series ever committed, in no particular order. */
+    List<SeriesRecord> loadSeries();
+
+    /**
+     * Atomically stores series definitions (existing ones are ignored), merges the rollups into
+     * {@link Tier#TEN_SECONDS} (a rollup for a series and bucket that already exists is merged with it, the stored
+     * one first), and records {@code checkpoint} as the WAL position now covered. Either all of it is durable when
+     * this returns, or none of it is.
+     *
+     * @param checkpoint a non-decreasing WAL position; see {@link #checkpoint()}
+     */
+    void commit(Collection<SeriesRecord> series, Collection<Rollup> rollups, long checkpoint);
+
+    /** The checkpoint of the last successful {@link #commit}, or 0 for a new store. */
+    long checkpoint();
+
+    /**
+     * Reads the rollups of the given series whose bucket start lies in {@code [fromMillis, toMillis)}, in ascending
+     * bucket order per series. Unknown series ids are ignored.
+     */
+    void read(Tier tier, long[] seriesIds, long fromMillis, long toMillis, RollupVisitor visitor);
+
+    /**
+     * Merges every bucket of {@code source} that starts before {@code upToMillis} and was not downsampled before
+     * into the enclosing buckets of {@code source.coarser()}. Idempotent: a second call with the same bound writes
+     * nothing. Returns the number of target rows written.
+     *
+     * @throws IllegalArgumentException if the tier has no coarser tier
+     */
+    long downsample(Tier source, long upToMillis);
+
+    /** Deletes every rollup of a tier whose bucket starts before {@code beforeMillis}; returns the rows deleted. */
+    long deleteBefore(Tier tier, long beforeMillis);
+
+    /** A cheap check that the store can serve. */
+    CheckResult check();
+
+    /** Releases connections and files; idempotent. */
+    @Override
+    void close();
+}
