@@ -1,0 +1,104 @@
+package io.vigil.engine;
+
+import io.vigil.core.MetricKind;
+import io.vigil.core.SeriesKey;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every series this node knows, by key, by id and by metric name, with the per-metric series limit (C5): a new series
+ * past the limit is refused, existing series keep flowing. Thread-safe; lookups of known series take no lock.
+ */
+public final class SeriesRegistry {
+    private final int limitPerMetric;
+    private final ConcurrentHashMap<SeriesKey, Series> byKey = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Series> byId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Map<Long, Series>> byMetric = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+
+    /** @param limitPerMetric most series one metric name may have; at least 1 */
+    public SeriesRegistry(int limitPerMetric) {
+        if (limitPerMetric < 1) {
+            throw new IllegalArgumentException("series limit per metric was " + limitPerMetric + " but it must be >= 1");
+        }
+        this.limitPerMetric = limitPerMetric;
+    }
+
+    public int limitPerMetric() {
+        return limitPerMetric;
+    }
+
+    /**
+     * The series for a key, created if new and under the limit; null when the metric already has
+     * {@link #limitPerMetric()} series. A known series keeps the kind it was created with.
+     */
+    public Series resolve(SeriesKey key, MetricKind kind) {
+        Series s = byKey.get(key);
+        if (s != null) {
+            return s;
+        }
+        AtomicInteger count = counts.computeIfAbsent(key.metric(), m -> new AtomicInteger());
+        while (true) {
+            int c = count.get();
+            if (c >= limitPerMetric) {
+                return byKey.get(key);
+            }
+            if (count.compareAndSet(c, c + 1)) {
+                break;
+            }
+        }
+        Series created = new Series(key, kind, key.id());
+        Series existing = byKey.putIfAbsent(key, created);
+        if (existing != null) {
+            count.decrementAndGet();
+            return existing;
+        }
+        index(created);
+        return created;
+    }
+
+    /** Registers a series read from the store or the WAL, bypassing the limit (it was admitted before). */
+    public Series restore(SeriesKey key, MetricKind kind, boolean persisted) {
+        Series created = new Series(key, kind, key.id());
+        Series existing = byKey.putIfAbsent(key, created);
+        if (existing != null) {
+            return existing;
+        }
+        created.persisted = persisted;
+        counts.computeIfAbsent(key.metric(), m -> new AtomicInteger()).incrementAndGet();
+        index(created);
+        return created;
+    }
+
+    private void index(Series s) {
+        byId.put(s.id, s);
+        byMetric.computeIfAbsent(s.key.metric(), m -> new ConcurrentHashMap<>()).put(s.id, s);
+    }
+
+    public Series byId(long id) {
+        return byId.get(id);
+    }
+
+    /** The series of one metric name (a live view). */
+    public Collection<Series> ofMetric(String metric) {
+        Map<Long, Series> m = byMetric.get(metric);
+        return m == null ? List.of() : m.values();
+    }
+
+    /** Every metric name. */
+    public List<String> metrics() {
+        return new ArrayList<>(byMetric.keySet());
+    }
+
+    public Collection<Series> all() {
+        return byKey.values();
+    }
+
+    public int size() {
+        return byKey.size();
+    }
+}

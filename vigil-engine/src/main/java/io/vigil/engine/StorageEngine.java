@@ -1,0 +1,382 @@
+package io.vigil.engine;
+
+import io.vigil.core.Distribution;
+import io.vigil.core.MetricKind;
+import io.vigil.core.SeriesKey;
+import io.vigil.core.WriteBatch;
+import io.vigil.engine.wal.SampleRecord;
+import io.vigil.engine.wal.WriteAheadLog;
+import io.vigil.store.CheckResult;
+import io.vigil.store.MetricStore;
+import io.vigil.store.Rollup;
+import io.vigil.store.RollupVisitor;
+import io.vigil.store.SeriesRecord;
+import io.vigil.store.Tier;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write and read path in front of a {@link MetricStore}: resolves series under the cardinality limit, makes each
+ * write durable in the {@link WriteAheadLog} (group commit) before acknowledging it, aggregates it into the in-memory
+ * head, and commits the head to the store every flush interval together with the WAL position it covers. On open,
+ * the WAL after the store's checkpoint is replayed, so nothing acknowledged is lost by a crash.
+ *
+ * <p>Queries read store rows, the rollups being committed, and the head under one read lock, so each sample is seen
+ * exactly once. Thread-safe.
+ */
+public final class StorageEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StorageEngine.class);
+
+    private final MetricStore store;
+    private final EngineConfig config;
+    private final Clock clock;
+    private final SeriesRegistry registry;
+    private final WriteAheadLog wal;
+    /** Writers hold it shared across WAL append + head apply; a flush holds it exclusively to cut the head. */
+    private final ReentrantReadWriteLock appendLock = new ReentrantReadWriteLock();
+    /** Queries hold it shared; a flush holds it exclusively while rollups move from memory into the store. */
+    private final ReentrantReadWriteLock viewLock = new ReentrantReadWriteLock();
+    private final Object flushMonitor = new Object();
+    private volatile List<Rollup> flushing = List.of();
+    private final ScheduledExecutorService scheduler;
+    private volatile boolean closed;
+
+    private StorageEngine(MetricStore store, EngineConfig config, Clock clock, Path walDir, boolean background) {
+        this.store = store;
+        this.config = config;
+        this.clock = clock;
+        this.registry = new SeriesRegistry(config.seriesLimitPerMetric());
+        for (SeriesRecord r : store.loadSeries()) {
+            registry.restore(r.key(), r.kind(), true);
+        }
+        long checkpoint = store.checkpoint();
+        long[] replayed = new long[2];
+        this.wal = WriteAheadLog.open(walDir, config.walSegmentBytes(), checkpoint, (seq, payload) -> {
+            replay(payload);
+            replayed[0]++;
+        });
+        if (replayed[0] > 0) {
+            LOG.info("replayed {} write-ahead log records after checkpoint {}", replayed[0], checkpoint);
+        }
+        if (background) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("vigil-flush").daemon(true).factory());
+            long flushMs = config.flushInterval().toMillis();
+            scheduler.scheduleWithFixedDelay(this::flushQuietly, flushMs, flushMs, TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(this::maintainQuietly, 30, 60, TimeUnit.SECONDS);
+        } else {
+            scheduler = null;
+        }
+    }
+
+    /**
+     * Opens the engine over a store, replaying the WAL in {@code walDir}, with background flush and maintenance.
+     *
+     * @throws java.io.UncheckedIOException if the WAL directory cannot be used
+     * @throws io.vigil.store.StorageException if the store fails
+     */
+    public static StorageEngine open(MetricStore store, Path walDir, EngineConfig config, Clock clock) {
+        return new StorageEngine(store, config, clock, walDir, true);
+    }
+
+    /** Like {@link #open} but without background threads: flush and maintenance run only when called (tests, tools). */
+    public static StorageEngine openManual(MetricStore store, Path walDir, EngineConfig config, Clock clock) {
+        return new StorageEngine(store, config, clock, walDir, false);
+    }
+
+    private void replay(byte[] payload) {
+        SampleRecord.read(payload, new SampleRecord.Visitor() {
+            @Override
+            public void define(long seriesId, MetricKind kind, SeriesKey key) {
+                Series s = registry.restore(key, kind, false);
+                s.definedAt = 1;
+            }
+
+            @Override
+            public void sample(long seriesId, long ts, double value) {
+                Series s = registry.byId(seriesId);
+                if (s == null) {
+                    throw new IllegalStateException("WAL references unknown series " + seriesId);
+                }
+                s.add(ts, value);
+            }
+
+            @Override
+            public void distribution(long seriesId, long ts, Distribution d) {
+                Series s = registry.byId(seriesId);
+                if (s == null) {
+                    throw new IllegalStateException("WAL references unknown series " + seriesId);
+                }
+                s.add(ts, d);
+            }
+        });
+    }
+
+    /**
+     * Stores a decoded batch: every accepted sample is durable when this returns.
+     *
+     * @throws java.io.UncheckedIOException if the WAL cannot write or fsync; nothing of the batch may be acknowledged
+     */
+    public IngestResult write(WriteBatch batch) {
+        if (closed) {
+            throw new IllegalStateException("storage engine is closed");
+        }
+        List<String> errors = new ArrayList<>(batch.errors());
+        long limitRejected = 0;
+        int n = batch.seriesCount();
+        Series[] resolved = new Series[n];
+        SampleRecord.Writer record = new SampleRecord.Writer(batch.sampleCount() * 17 + n * 12 + 64);
+        long durableNow = wal.durableSequence();
+        long accepted = 0;
+        boolean[] defines = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            int from = batch.firstSample(i);
+            int to = batch.endSample(i);
+            if (from == to) {
+                continue;
+            }
+            SeriesKey key = batch.key(i);
+            Series s = registry.resolve(key, batch.kind(i));
+            if (s == null) {
+                limitRejected += to - from;
+                String msg = "metric '" + key.metric() + "' reached its limit of " + registry.limitPerMetric()
+                        + " series; samples of new series are rejected, existing series keep flowing";
+                if (errors.size() < WriteBatch.MAX_ERRORS && !errors.contains(msg)) {
+                    errors.add(msg);
+                }
+                continue;
+            }
+            resolved[i] = s;
+            long definedAt = s.definedAt;
+            if (!s.persisted && (definedAt == 0 || definedAt > durableNow)) {
+                record.define(s.id, s.kind, s.key);
+                defines[i] = true;
+            }
+            int scalars = 0;
+            for (int j = from; j < to; j++) {
+                if (batch.distribution(j) == null) {
+                    scalars++;
+                }
+            }
+            if (scalars > 0) {
+                record.samples(s.id, scalars);
+                for (int j = from; j < to; j++) {
+                    if (batch.distribution(j) == null) {
+                        record.sample(batch.timestamp(j), batch.value(j));
+                    }
+                }
+            }
+            for (int j = from; j < to; j++) {
+                Distribution d = batch.distribution(j);
+                if (d != null) {
+                    record.distribution(s.id, batch.timestamp(j), d);
+                }
+            }
+            accepted += to - from;
+        }
+        long rejected = batch.rejected() + limitRejected;
+        if (accepted == 0) {
+            return new IngestResult(0, rejected, errors, limitRejected);
+        }
+        long sequence;
+        appendLock.readLock().lock();
+        try {
+            sequence = wal.append(record.array(), record.length());
+            for (int i = 0; i < n; i++) {
+                Series s = resolved[i];
+                if (s == null) {
+                    continue;
+                }
+                if (defines[i] && s.definedAt == 0) {
+                    s.definedAt = sequence;
+                }
+                for (int j = batch.firstSample(i), to = batch.endSample(i); j < to; j++) {
+                    Distribution d = batch.distribution(j);
+                    if (d == null) {
+                        s.add(batch.timestamp(j), batch.value(j));
+                    } else {
+                        s.add(batch.timestamp(j), d);
+                    }
+                }
+            }
+        } finally {
+            appendLock.readLock().unlock();
+        }
+        wal.awaitDurable(sequence);
+        return new IngestResult(accepted, rejected, errors, limitRejected);
+    }
+
+    /**
+     * Commits the head to the store with the WAL position it covers, then drops the WAL segments it made redundant.
+     * On a store failure the head is restored and the WAL kept, so the next flush retries.
+     *
+     * @throws io.vigil.store.StorageException if the store failed
+     */
+    public void flush() {
+        synchronized (flushMonitor) {
+            List<Rollup> drained = new ArrayList<>();
+            List<SeriesRecord> newSeries = new ArrayList<>();
+            List<Series> newSeriesHandles = new ArrayList<>();
+            long checkpoint;
+            viewLock.writeLock().lock();
+            try {
+                appendLock.writeLock().lock();
+                try {
+                    checkpoint = wal.roll();
+                    for (Series s : registry.all()) {
+                        if (!s.persisted) {
+                            newSeries.add(new SeriesRecord(s.key, s.kind));
+                            newSeriesHandles.add(s);
+                        }
+                        s.drainTo(drained);
+                    }
+                    flushing = drained;
+                } finally {
+                    appendLock.writeLock().unlock();
+                }
+                try {
+                    store.commit(newSeries, drained, checkpoint);
+                } catch (RuntimeException e) {
+                    for (Rollup r : drained) {
+                        registry.byId(r.seriesId()).putBack(r);
+                    }
+                    throw e;
+                } finally {
+                    flushing = List.of();
+                }
+                for (Series s : newSeriesHandles) {
+                    s.persisted = true;
+                }
+            } finally {
+                viewLock.writeLock().unlock();
+            }
+            wal.deleteBefore(checkpoint);
+        }
+    }
+
+    private void flushQuietly() {
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            LOG.error("flush to the store failed, will retry; acknowledged data stays in the WAL: {}", e.toString());
+        }
+    }
+
+    /** Downsamples closed buckets into the coarser tiers and applies retention per tier. */
+    public void maintain() {
+        long now = clock.millis();
+        long lag = config.downsampleLag().toMillis();
+        store.downsample(Tier.TEN_SECONDS, now - lag);
+        store.downsample(Tier.ONE_MINUTE, now - lag);
+        store.deleteBefore(Tier.TEN_SECONDS, now - config.retentionTenSeconds().toMillis());
+        store.deleteBefore(Tier.ONE_MINUTE, now - config.retentionOneMinute().toMillis());
+        store.deleteBefore(Tier.ONE_HOUR, now - config.retentionOneHour().toMillis());
+    }
+
+    private void maintainQuietly() {
+        try {
+            maintain();
+        } catch (RuntimeException e) {
+            LOG.error("downsampling or retention failed, will retry: {}", e.toString());
+        }
+    }
+
+    /**
+     * Reads every rollup of the given series in [from, to) of a tier: stored rows first, then rollups being
+     * committed, then (for the 10-second tier) the head. Each sample is seen exactly once.
+     */
+    public void read(Tier tier, long[] seriesIds, long from, long to, RollupVisitor visitor) {
+        viewLock.readLock().lock();
+        try {
+            store.read(tier, seriesIds, from, to, visitor);
+            if (tier != Tier.TEN_SECONDS) {
+                return;
+            }
+            java.util.Set<Long> wanted = new java.util.HashSet<>(seriesIds.length * 2);
+            for (long id : seriesIds) {
+                wanted.add(id);
+            }
+            for (Rollup r : flushing) {
+                if (r.bucketStart() >= from && r.bucketStart() < to && wanted.contains(r.seriesId())) {
+                    visitor.visit(r.seriesId(), r.bucketStart(), r.aggregate().copy());
+                }
+            }
+            List<Rollup> head = new ArrayList<>();
+            for (long id : seriesIds) {
+                Series s = registry.byId(id);
+                if (s != null) {
+                    s.copyHead(from, to, head);
+                }
+            }
+            for (Rollup r : head) {
+                visitor.visit(r.seriesId(), r.bucketStart(), r.aggregate());
+            }
+        } finally {
+            viewLock.readLock().unlock();
+        }
+    }
+
+    public SeriesRegistry registry() {
+        return registry;
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Health of the store and the WAL, for {@code /readyz}. */
+    public CheckResult check() {
+        if (closed) {
+            return CheckResult.failed("storage engine is closed");
+        }
+        return store.check();
+    }
+
+    /**
+     * Releases files as a crash would leave them: no flush, the head is dropped. Only for recovery tests in this
+     * process; a real crash needs no call.
+     */
+    void abandonForTests() {
+        closed = true;
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        wal.close();
+        store.close();
+    }
+
+    /** Stops background work, commits the head, closes the WAL and the store. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (scheduler != null) {
+            scheduler.shutdown();
+            try {
+                scheduler.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            LOG.error("final flush failed; the WAL keeps the data for the next start: {}", e.toString());
+        }
+        wal.close();
+        store.close();
+    }
+}

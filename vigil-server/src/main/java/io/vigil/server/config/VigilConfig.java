@@ -1,0 +1,146 @@
+package io.vigil.server.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vigil.engine.EngineConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The YAML configuration file ({@code --config FILE}); every section and field is optional. See
+ * {@code docs/configuration.md} for the full reference.
+ *
+ * @param server HTTP settings
+ * @param storage storage engine settings
+ * @param auth API keys
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record VigilConfig(Server server, Storage storage, Auth auth) {
+
+    public static final VigilConfig DEFAULTS = new VigilConfig(null, null, null);
+
+    public VigilConfig {
+        server = server == null ? new Server(null, null, null) : server;
+        storage = storage == null ? new Storage(null, null, null, null, null, null) : storage;
+        auth = auth == null ? new Auth(List.of()) : auth;
+    }
+
+    /**
+     * @param port HTTP port, default 7070
+     * @param bind address to bind, default 127.0.0.1
+     * @param maxBodyBytes largest request body, compressed or not, default 20 MiB (the OTLP recommendation)
+     */
+    public record Server(Integer port, String bind, Long maxBodyBytes) {
+        public Server {
+            port = port == null ? 7070 : port;
+            bind = bind == null ? "127.0.0.1" : bind;
+            maxBodyBytes = maxBodyBytes == null ? 20L << 20 : maxBodyBytes;
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("server.port was " + port + " but it must be between 0 and 65535");
+            }
+            if (maxBodyBytes < 1024 || maxBodyBytes > 512L << 20) {
+                throw new IllegalArgumentException("server.maxBodyBytes was " + maxBodyBytes
+                        + " but it must be between 1024 and 536870912");
+            }
+        }
+    }
+
+    /**
+     * @param seriesLimitPerMetric default 50000
+     * @param flushInterval default 10s
+     * @param retentionTenSeconds default 7d
+     * @param retentionOneMinute default 90d
+     * @param retentionOneHour default 730d
+     * @param walSegmentBytes default 64 MiB
+     */
+    public record Storage(Integer seriesLimitPerMetric, String flushInterval, String retentionTenSeconds,
+                          String retentionOneMinute, String retentionOneHour, Long walSegmentBytes) {
+
+        /** The engine settings these describe, validated. */
+        public EngineConfig engineConfig() {
+            EngineConfig d = EngineConfig.DEFAULTS;
+            return new EngineConfig(
+                    seriesLimitPerMetric == null ? d.seriesLimitPerMetric() : seriesLimitPerMetric,
+                    flushInterval == null ? d.flushInterval() : DurationText.parse("storage.flushInterval", flushInterval),
+                    walSegmentBytes == null ? d.walSegmentBytes() : walSegmentBytes,
+                    retentionTenSeconds == null ? d.retentionTenSeconds()
+                            : DurationText.parse("storage.retentionTenSeconds", retentionTenSeconds),
+                    retentionOneMinute == null ? d.retentionOneMinute()
+                            : DurationText.parse("storage.retentionOneMinute", retentionOneMinute),
+                    retentionOneHour == null ? d.retentionOneHour()
+                            : DurationText.parse("storage.retentionOneHour", retentionOneHour),
+                    d.downsampleLag());
+        }
+    }
+
+    /** @param keys the API keys; see {@link ApiKeyConfig} */
+    public record Auth(List<ApiKeyConfig> keys) {
+        public Auth {
+            keys = keys == null ? List.of() : List.copyOf(keys);
+        }
+    }
+
+    /**
+     * One API key. Exactly one of {@code key} (the key itself), {@code keyEnv} (the name of an environment variable
+     * holding it) or {@code sha256} (hex SHA-256 of the key, so the file holds no secret) is given.
+     *
+     * @param name a label for logs and errors (never the key)
+     * @param roles any of {@code ingest}, {@code read}, {@code admin}
+     */
+    public record ApiKeyConfig(String name, String key, String keyEnv, String sha256, List<String> roles) {}
+
+    /**
+     * Reads and validates a config file; every problem is reported at once.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong
+     */
+    public static VigilConfig load(Path file) {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        VigilConfig config;
+        try {
+            config = yaml.readValue(Files.readAllBytes(file), VigilConfig.class);
+        } catch (IOException e) {
+            String msg = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
+                    ? jpe.getOriginalMessage() : e.getMessage();
+            throw new IllegalArgumentException("config file " + file + " cannot be read: " + msg, e);
+        }
+        if (config == null) {
+            return DEFAULTS;
+        }
+        List<String> problems = new ArrayList<>();
+        try {
+            config.storage().engineConfig();
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        for (int i = 0; i < config.auth().keys().size(); i++) {
+            ApiKeyConfig k = config.auth().keys().get(i);
+            int given = (k.key() != null ? 1 : 0) + (k.keyEnv() != null ? 1 : 0) + (k.sha256() != null ? 1 : 0);
+            if (given != 1) {
+                problems.add("auth.keys[" + i + "] must have exactly one of key, keyEnv, sha256");
+            }
+            if (k.roles() == null || k.roles().isEmpty()) {
+                problems.add("auth.keys[" + i + "].roles is empty but it must list ingest, read and/or admin");
+            } else {
+                for (String r : k.roles()) {
+                    if (!List.of("ingest", "read", "admin").contains(r)) {
+                        problems.add("auth.keys[" + i + "].roles has '" + r + "' but roles are ingest, read, admin");
+                    }
+                }
+            }
+            if (k.sha256() != null && !k.sha256().matches("[0-9a-fA-F]{64}")) {
+                problems.add("auth.keys[" + i + "].sha256 must be 64 hex digits");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("config file " + file + " is invalid:\n  - " + String.join("\n  - ", problems));
+        }
+        return config;
+    }
+}

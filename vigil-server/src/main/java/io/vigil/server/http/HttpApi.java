@@ -1,0 +1,117 @@
+package io.vigil.server.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.vigil.engine.StorageEngine;
+import io.vigil.engine.query.QueryEngine;
+import io.vigil.ingest.json.JsonBatchDecoder;
+import io.vigil.ingest.otlp.OtlpMetricsDecoder;
+import io.vigil.ingest.remotewrite.RemoteWriteDecoder;
+import io.vigil.server.auth.ApiKeys;
+import io.vigil.server.auth.Role;
+import io.vigil.store.CheckResult;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: every endpoint on one port, Jetty on virtual threads, {@code Authorization: Bearer <key>} checked
+ * on everything but {@code /healthz} and {@code /readyz}. Errors are JSON {@code {"error": "..."}}.
+ */
+public final class HttpApi implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+    private final Javalin app;
+    private final IngestRoutes ingest;
+
+    /** The parts the API serves. */
+    public record Parts(StorageEngine engine, QueryEngine queries, RemoteWriteDecoder remoteWrite,
+                        OtlpMetricsDecoder otlp, JsonBatchDecoder json, ApiKeys keys, long maxBodyBytes) {}
+
+    public HttpApi(Parts parts) {
+        this.ingest = new IngestRoutes(parts.engine(), parts.remoteWrite(), parts.otlp(), parts.json(),
+                parts.maxBodyBytes());
+        QueryRoutes query = new QueryRoutes(parts.queries(), parts.engine().registry(), parts.engine().clock());
+        ApiKeys keys = parts.keys();
+        this.app = Javalin.create(cfg -> {
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.startup.showJavalinBanner = false;
+            cfg.http.maxRequestSize = parts.maxBodyBytes();
+            cfg.routes.before(ctx -> authorize(ctx, keys));
+            cfg.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+            cfg.routes.get("/readyz", ctx -> {
+                CheckResult check = parts.engine().check();
+                ctx.status(check.ok() ? 200 : 503).json(check.ok() ? Map.of("status", "ready")
+                        : Map.of("status", "not ready", "detail", check.detail()));
+            });
+            cfg.routes.post("/api/v1/write", ingest::remoteWrite);
+            cfg.routes.post("/v1/metrics", ingest::otlp);
+            cfg.routes.post("/api/v1/metrics", ingest::json);
+            cfg.routes.get("/api/v1/query", query::query);
+            cfg.routes.get("/api/v1/series", query::series);
+            cfg.routes.exception(HttpProblem.class, (e, ctx) -> problem(ctx, e));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+                ctx.status(500).json(Map.of("error", "internal error; the server log has details"));
+            });
+        });
+    }
+
+    /** Starts listening; returns the bound port (useful with port 0). */
+    public int start(String host, int port) {
+        app.start(host, port);
+        return app.port();
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** Samples accepted since start, for the demo and health output. */
+    public long acceptedSamples() {
+        return ingest.acceptedSamples.sum();
+    }
+
+    private static void problem(Context ctx, HttpProblem e) {
+        if (e.retryAfterSeconds() != null) {
+            ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+        }
+        ctx.status(e.status()).json(Map.of("error", e.getMessage()));
+    }
+
+    private static Role requiredRole(Context ctx) {
+        String path = ctx.path();
+        if (path.equals("/api/v1/write") || path.equals("/v1/metrics") || path.equals("/api/v1/metrics")) {
+            return Role.INGEST;
+        }
+        return Role.READ;
+    }
+
+    private static void authorize(Context ctx, ApiKeys keys) {
+        String path = ctx.path();
+        if (path.equals("/healthz") || path.equals("/readyz")) {
+            return;
+        }
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new HttpProblem(401, "missing API key: send the header 'Authorization: Bearer <key>'");
+        }
+        Set<Role> roles = keys.rolesOf(header.substring(7).trim());
+        if (roles.isEmpty()) {
+            ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            throw new HttpProblem(401, "API key not recognised");
+        }
+        Role required = requiredRole(ctx);
+        if (!ApiKeys.permits(roles, required)) {
+            throw new HttpProblem(403, "this API key lacks the '" + required.name().toLowerCase()
+                    + "' role needed for " + path);
+        }
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}
