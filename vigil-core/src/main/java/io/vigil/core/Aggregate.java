@@ -199,12 +199,14 @@ public final class Aggregate {
         return sum;
     }
 
+    /** The smallest value, NaN when no value was seen (no samples, or only distribution points of count 0). */
     public double min() {
-        return samples == 0 ? Double.NaN : min;
+        return samples == 0 || min > max ? Double.NaN : min;
     }
 
+    /** The largest value, NaN when no value was seen (no samples, or only distribution points of count 0). */
     public double max() {
-        return samples == 0 ? Double.NaN : max;
+        return samples == 0 || min > max ? Double.NaN : max;
     }
 
     public long firstTimestamp() {
@@ -239,7 +241,7 @@ public final class Aggregate {
      * NaN when there are no observations.
      */
     public double quantile(double q) {
-        if (q < 0 || q > 1) {
+        if (!(q >= 0 && q <= 1)) { // also NaN, which the sketch would answer with NoSuchElementException
             throw new IllegalArgumentException("quantile must be within [0, 1] but was " + q);
         }
         if (sketch != null && !sketch.isEmpty()) {
@@ -263,7 +265,10 @@ public final class Aggregate {
             }
             if (seen + bucketCounts[i] >= rank) {
                 double lower = i == 0 ? Math.min(0, bounds.length > 0 ? bounds[0] : 0) : bounds[i - 1];
-                double upper = i < bounds.length ? bounds[i] : (Double.isFinite(max) ? max : bounds[bounds.length - 1]);
+                double upper = i < bounds.length ? bounds[i] : (Double.isFinite(max) ? max : lastBound());
+                if (Double.isNaN(upper)) {
+                    return Double.NaN; // only the +Inf bucket of a histogram without bounds, and no known max
+                }
                 if (i == 0 && Double.isFinite(min)) {
                     lower = Math.min(min, upper);
                 }
@@ -278,7 +283,12 @@ public final class Aggregate {
             }
             seen += bucketCounts[i];
         }
-        return Double.isFinite(max) ? max : bounds[bounds.length - 1];
+        return Double.isFinite(max) ? max : lastBound();
+    }
+
+    /** The highest explicit bound, or NaN for a histogram with no bounds (a single +Inf bucket, valid in OTLP). */
+    private double lastBound() {
+        return bounds.length > 0 ? bounds[bounds.length - 1] : Double.NaN;
     }
 
     /** Serialises for storage; {@link #decode} reads it back exactly. */
@@ -334,6 +344,9 @@ public final class Aggregate {
             b.getLong();
             if ((flags & 1) != 0) {
                 int len = b.getInt();
+                if (len < 0 || len > b.remaining()) {
+                    throw new IllegalArgumentException("sketch length " + len + " but " + b.remaining() + " bytes remain");
+                }
                 a.sketch = Sketches.decode(bytes, b.position(), len);
                 b.position(b.position() + len);
             }

@@ -24,12 +24,12 @@ public record Stat(Type type, double quantile) {
         }
         String n = name.trim().toLowerCase(Locale.ROOT);
         if (n.length() > 1 && n.charAt(0) == 'p' && Character.isDigit(n.charAt(1))) {
-            double pct;
-            try {
-                pct = Double.parseDouble(n.substring(1));
-            } catch (NumberFormatException e) {
+            String digits = n.substring(1);
+            // Plain decimals only: Double.parseDouble alone also took 'p9e1' as p90, 'p50d' as p50 and 'p0x1p6' as p64.
+            if (!digits.matches("[0-9]+(\\.[0-9]+)?")) {
                 throw new IllegalArgumentException(accepted(name));
             }
+            double pct = Double.parseDouble(digits);
             if (!(pct >= 0 && pct <= 100)) {
                 throw new IllegalArgumentException("stat '" + name + "': a percentile must be between p0 and p100");
             }

@@ -1,0 +1,17 @@
+package io.vigil.core;
+
+/** Quantile accuracy when every observation arrives as a scalar GAUGE sample. */
+class GaugeQuantileAccuracyTest extends QuantileAccuracyContract {
+
+    @Override
+    protected MetricKind kind() {
+        return MetricKind.GAUGE;
+    }
+
+    @Override
+    protected void record(Aggregate aggregate, long ts, double[] values, int from, int to) {
+        for (int i = from; i < to; i++) {
+            aggregate.add(ts + i, values[i], MetricKind.GAUGE);
+        }
+    }
+}
