@@ -81,6 +81,12 @@ final class ProtoReader {
         pos = position;
     }
 
+    /** Reads a length prefix and skips that many bytes. */
+    void skipLengthDelimited() {
+        int len = length();
+        pos += len;
+    }
+
     /** Skips the value of a field with the given tag. */
     void skip(int tag) {
         switch (tag & 7) {

@@ -121,10 +121,10 @@ public final class RemoteWriteDecoder {
                 labelEnd = in.position();
                 labelCount++;
             } else if (tag == (2 << 3 | 2)) {
-                in.skipTo(in.position() + in.length());
+                in.skipLengthDelimited();
                 samples++;
             } else if (tag == (4 << 3 | 2)) {
-                in.skipTo(in.position() + in.length());
+                in.skipLengthDelimited();
                 histograms++;
             } else {
                 in.skip(tag);
@@ -190,7 +190,7 @@ public final class RemoteWriteDecoder {
                     batch.addSample(ts, value);
                 }
             } else if (tag == (1 << 3 | 2) || tag == (4 << 3 | 2) || tag == (3 << 3 | 2)) {
-                in.skipTo(in.position() + in.length());
+                in.skipLengthDelimited();
             } else {
                 in.skip(tag);
             }
@@ -208,7 +208,7 @@ public final class RemoteWriteDecoder {
             int tag = in.tag();
             if (tag != (1 << 3 | 2)) {
                 if ((tag & 7) == 2) {
-                    in.skipTo(in.position() + in.length());
+                    in.skipLengthDelimited();
                 } else {
                     in.skip(tag);
                 }

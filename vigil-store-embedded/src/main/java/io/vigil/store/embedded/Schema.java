@@ -1,0 +1,97 @@
+package io.vigil.store.embedded;
+
+import io.vigil.store.Tier;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The SQLite schema of the embedded store, created with plain SQL when a store opens.
+ *
+ * <pre>{@code
+ * schema_version(version INTEGER)                       -- one row; 1 for this layout
+ * series(id INTEGER PRIMARY KEY,                        -- SeriesKey.id(), signed 64-bit (the rowid itself)
+ *        metric TEXT, labels TEXT,                      -- labels as canonical JSON, see CanonicalLabels
+ *        kind INTEGER)                                  -- MetricKind.code()
+ * rollup_10s / rollup_1m / rollup_1h(                   -- one table per Tier
+ *        series_id INTEGER, bucket_start INTEGER,       -- epoch milliseconds, aligned to the tier width
+ *        data BLOB,                                     -- Aggregate.encode()
+ *        PRIMARY KEY (series_id, bucket_start)) WITHOUT ROWID
+ * rollup_<tier>_by_bucket ON rollup_<tier>(bucket_start) -- for downsample and deleteBefore (time range scans)
+ * meta(key TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID
+ *        -- 'checkpoint': the WAL position of the last commit
+ *        -- 'downsampled.<TIER>': bucket starts below this were merged into the next coarser tier
+ * }</pre>
+ *
+ * <p>Upgrades: a later layout bumps {@link #VERSION} and adds its migration steps to {@link #create}; a database
+ * written by a newer version is refused rather than guessed at.
+ */
+final class Schema {
+    static final int VERSION = 1;
+    static final String CHECKPOINT = "checkpoint";
+
+    private Schema() {}
+
+    static String table(Tier tier) {
+        return switch (tier) {
+            case TEN_SECONDS -> "rollup_10s";
+            case ONE_MINUTE -> "rollup_1m";
+            case ONE_HOUR -> "rollup_1h";
+        };
+    }
+
+    static String bucketIndex(Tier tier) {
+        return table(tier) + "_by_bucket";
+    }
+
+    static String watermarkKey(Tier source) {
+        return "downsampled." + source.name();
+    }
+
+    /**
+     * Creates the schema when absent and checks the version of an existing one; runs in the caller's transaction.
+     *
+     * @return the version found before, 0 for a new database
+     * @throws IllegalStateException if the database was written by a newer schema version
+     */
+    static int create(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+            int found = 0;
+            try (ResultSet rs = st.executeQuery("SELECT max(version) FROM schema_version")) {
+                if (rs.next()) {
+                    found = rs.getInt(1);
+                }
+            }
+            if (found > VERSION) {
+                throw new IllegalStateException("the database has schema version " + found
+                        + " but this Vigil reads only up to version " + VERSION + "; use a newer Vigil");
+            }
+            if (found == VERSION) {
+                return found;
+            }
+            for (String ddl : ddl()) {
+                st.execute(ddl);
+            }
+            st.execute("DELETE FROM schema_version");
+            st.execute("INSERT INTO schema_version (version) VALUES (" + VERSION + ")");
+            return found;
+        }
+    }
+
+    private static List<String> ddl() {
+        var out = new java.util.ArrayList<String>();
+        out.add("CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, metric TEXT NOT NULL,"
+                + " labels TEXT NOT NULL, kind INTEGER NOT NULL)");
+        for (Tier t : Tier.values()) {
+            out.add("CREATE TABLE IF NOT EXISTS " + table(t) + " (series_id INTEGER NOT NULL,"
+                    + " bucket_start INTEGER NOT NULL, data BLOB NOT NULL,"
+                    + " PRIMARY KEY (series_id, bucket_start)) WITHOUT ROWID");
+            out.add("CREATE INDEX IF NOT EXISTS " + bucketIndex(t) + " ON " + table(t) + " (bucket_start)");
+        }
+        out.add("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID");
+        return out;
+    }
+}

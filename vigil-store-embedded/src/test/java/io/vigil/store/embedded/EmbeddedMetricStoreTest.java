@@ -1,0 +1,177 @@
+package io.vigil.store.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vigil.core.MetricKind;
+import io.vigil.store.MetricStore;
+import io.vigil.store.StorageException;
+import io.vigil.store.Tier;
+import io.vigil.store.tck.MetricStoreContract;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded SQLite store against the storage contract, plus what only SQLite has (files, pragmas). */
+class EmbeddedMetricStoreTest extends MetricStoreContract {
+    @TempDir
+    static Path root;
+
+    private static Path dataDir() {
+        return root.resolve("data");
+    }
+
+    @Override
+    protected MetricStore newStore() {
+        return EmbeddedMetricStore.open(dataDir());
+    }
+
+    @Override
+    protected void clear() {
+        deleteRecursively(dataDir());
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void open_createsDatabaseInWalModeWithFullSync() throws SQLException {
+        Path file = dataDir().resolve(EmbeddedMetricStore.FILE_NAME);
+        assertThat(((EmbeddedMetricStore) store).file()).isEqualTo(file.toAbsolutePath());
+        assertThat(file).exists();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement st = c.createStatement()) {
+            assertThat(query(st, "PRAGMA journal_mode")).isEqualTo("wal");
+            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void open_missingParentDirectories_areCreated() {
+        Path nested = root.resolve("a/b/c");
+        try (EmbeddedMetricStore s = EmbeddedMetricStore.open(nested)) {
+            assertThat(s.check().ok()).isTrue();
+        } finally {
+            deleteRecursively(root.resolve("a"));
+        }
+    }
+
+    @Test
+    void open_dataDirIsAFile_throwsClearStorageException() throws IOException {
+        Path file = Files.writeString(root.resolve("not-a-directory"), "x");
+        try {
+            assertThatThrownBy(() -> EmbeddedMetricStore.open(file))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining("cannot create the data directory")
+                    .hasMessageContaining(file.toString())
+                    .satisfies(e -> assertThat(((StorageException) e).retryable()).isFalse());
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    @Test
+    void open_corruptDatabase_throwsClearStorageException() throws IOException {
+        store.close();
+        store = null;
+        Path dir = dataDir();
+        deleteRecursively(dir);
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(EmbeddedMetricStore.FILE_NAME),
+                "this is not an SQLite database, just a wedding speech draft. ".repeat(200).getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> EmbeddedMetricStore.open(dir))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("cannot open the embedded store")
+                .hasMessageContaining(EmbeddedMetricStore.FILE_NAME)
+                .hasMessageContaining("not a Vigil database or is damaged")
+                .satisfies(e -> assertThat(((StorageException) e).retryable()).isFalse());
+    }
+
+    @Test
+    void open_newerSchemaVersion_isRefused() throws SQLException {
+        store.close();
+        store = null;
+        Path file = dataDir().resolve(EmbeddedMetricStore.FILE_NAME);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement st = c.createStatement()) {
+            st.execute("UPDATE schema_version SET version = 99");
+        }
+
+        assertThatThrownBy(() -> EmbeddedMetricStore.open(dataDir()))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("schema version 99");
+    }
+
+    @Test
+    void read_corruptRow_throwsStorageExceptionNamingTheRow() throws SQLException {
+        store.commit(List.of(TEMPERATURE), List.of(rollup(TEMPERATURE, T0, aggregate(MetricKind.GAUGE, T0, 1))), 1);
+        Path file = dataDir().resolve(EmbeddedMetricStore.FILE_NAME);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement st = c.createStatement()) {
+            st.execute("UPDATE rollup_10s SET data = x'0102'");
+        }
+
+        assertThatThrownBy(() -> readAll(Tier.TEN_SECONDS, ids(TEMPERATURE), T0, T0 + HOUR))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("series " + TEMPERATURE.id())
+                .hasMessageContaining("rollup_10s");
+    }
+
+    @Test
+    void commit_labels_storedAsCanonicalJson() throws SQLException {
+        store.commit(List.of(REQUESTS), List.of(), 1);
+        Path file = dataDir().resolve(EmbeddedMetricStore.FILE_NAME);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement st = c.createStatement()) {
+            assertThat(query(st, "SELECT labels FROM series")).isEqualTo("{\"route\":\"/rsvp\",\"status\":\"200\"}");
+            assertThat(query(st, "SELECT id FROM series")).isEqualTo(Long.toString(REQUESTS.id()));
+        }
+    }
+
+    @Test
+    void calls_afterClose_throwIllegalState() {
+        store.close();
+
+        assertThatThrownBy(() -> store.checkpoint()).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> store.commit(List.of(), List.of(), 1)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void retryable_onlyForBusyAndLocked() {
+        assertThat(EmbeddedMetricStore.retryable(new org.sqlite.SQLiteException("busy",
+                org.sqlite.SQLiteErrorCode.SQLITE_BUSY))).isTrue();
+        assertThat(EmbeddedMetricStore.retryable(new SQLException("wrapped", new org.sqlite.SQLiteException("locked",
+                org.sqlite.SQLiteErrorCode.SQLITE_LOCKED_SHAREDCACHE)))).isTrue();
+        assertThat(EmbeddedMetricStore.retryable(new org.sqlite.SQLiteException("corrupt",
+                org.sqlite.SQLiteErrorCode.SQLITE_CORRUPT))).isFalse();
+    }
+
+    private static String query(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+}
