@@ -60,18 +60,26 @@ public final class Aggregate {
         observations += d.count();
         sum += d.sum();
         if (d.count() > 0) {
-            min = Math.min(min, Double.isNaN(d.min()) ? lowestKnown(d) : d.min());
-            max = Math.max(max, Double.isNaN(d.max()) ? highestKnown(d) : d.max());
+            // An unknown (NaN) min or max leaves ours as it is: OTLP omits them when the point did not widen the
+            // range already seen, so the known extremes of the series still bound its values.
+            double lo = Double.isNaN(d.min()) ? lowestKnown(d) : d.min();
+            double hi = Double.isNaN(d.max()) ? highestKnown(d) : d.max();
+            if (!Double.isNaN(lo)) {
+                min = Math.min(min, lo);
+            }
+            if (!Double.isNaN(hi)) {
+                max = Math.max(max, hi);
+            }
         }
         noteSample(timestampMillis, d.count());
     }
 
     private static double lowestKnown(Distribution d) {
-        return d.isExplicit() ? Double.NEGATIVE_INFINITY : d.sketch().getMinValue();
+        return d.isExplicit() ? Double.NaN : d.sketch().getMinValue();
     }
 
     private static double highestKnown(Distribution d) {
-        return d.isExplicit() ? Double.POSITIVE_INFINITY : d.sketch().getMaxValue();
+        return d.isExplicit() ? Double.NaN : d.sketch().getMaxValue();
     }
 
     private void noteSample(long ts, double value) {
