@@ -100,6 +100,12 @@ class CrashRecoveryTest {
             restarted.destroy();
             restarted.waitFor();
         }
+        String log = java.nio.file.Files.readString(serverLog());
+        assertThat(log).contains("replayed").doesNotContain(KEY); // recovery happened; the key never reached the log
+    }
+
+    private Path serverLog() {
+        return dir.resolveSibling(dir.getFileName() + "-server.log");
     }
 
     private Process startServer(int port) throws IOException {
@@ -109,7 +115,7 @@ class CrashRecoveryTest {
                 "--data", dir.toString(), "--port", String.valueOf(port));
         pb.environment().put("VIGIL_API_KEY", KEY);
         pb.redirectErrorStream(true);
-        pb.redirectOutput(dir.resolveSibling(dir.getFileName() + "-server.log").toFile());
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(serverLog().toFile()));
         return pb.start();
     }
 

@@ -104,7 +104,11 @@ public record VigilConfig(Server server, Storage storage, Auth auth) {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         VigilConfig config;
         try {
-            config = yaml.readValue(Files.readAllBytes(file), VigilConfig.class);
+            byte[] bytes = Files.readAllBytes(file);
+            if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+                return DEFAULTS;
+            }
+            config = yaml.readValue(bytes, VigilConfig.class);
         } catch (IOException e) {
             String msg = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
                     ? jpe.getOriginalMessage() : e.getMessage();

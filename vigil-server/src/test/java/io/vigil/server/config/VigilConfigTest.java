@@ -1,0 +1,84 @@
+package io.vigil.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VigilConfigTest {
+    @TempDir
+    Path dir;
+
+    private Path file(String yaml) throws IOException {
+        Path f = dir.resolve("vigil.yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    @Test
+    void load_fullFile_readsEverySetting() throws IOException {
+        VigilConfig c = VigilConfig.load(file("""
+                server: {port: 8080, bind: 0.0.0.0, maxBodyBytes: 1048576}
+                storage: {seriesLimitPerMetric: 100, flushInterval: 5s, retentionTenSeconds: 2d}
+                auth:
+                  keys:
+                    - {name: prom, keyEnv: PROM_KEY, roles: [ingest]}
+                """));
+        assertThat(c.server().port()).isEqualTo(8080);
+        assertThat(c.server().bind()).isEqualTo("0.0.0.0");
+        assertThat(c.storage().engineConfig().seriesLimitPerMetric()).isEqualTo(100);
+        assertThat(c.storage().engineConfig().flushInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.storage().engineConfig().retentionTenSeconds()).isEqualTo(Duration.ofDays(2));
+        assertThat(c.auth().keys()).singleElement().extracting(VigilConfig.ApiKeyConfig::keyEnv).isEqualTo("PROM_KEY");
+    }
+
+    @Test
+    void load_emptyFile_givesDefaults() throws IOException {
+        VigilConfig c = VigilConfig.load(file(""));
+        assertThat(c.server().port()).isEqualTo(7070);
+        assertThat(c.storage().engineConfig().seriesLimitPerMetric()).isEqualTo(50_000);
+    }
+
+    @Test
+    void load_reportsEveryProblemAtOnce_namingFieldAndValue() throws IOException {
+        Path f = file("""
+                storage: {flushInterval: soon}
+                auth:
+                  keys:
+                    - {name: a, key: k, sha256: abc, roles: [superuser]}
+                    - {name: b, key: k2, roles: []}
+                """);
+        assertThatThrownBy(() -> VigilConfig.load(f)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("storage.flushInterval was 'soon'")
+                .hasMessageContaining("auth.keys[0] must have exactly one of key, keyEnv, sha256")
+                .hasMessageContaining("auth.keys[0].roles has 'superuser'")
+                .hasMessageContaining("auth.keys[0].sha256 must be 64 hex digits")
+                .hasMessageContaining("auth.keys[1].roles is empty");
+    }
+
+    @Test
+    void load_unknownField_isAnError() throws IOException {
+        Path f = file("server: {prot: 80}\n");
+        assertThatThrownBy(() -> VigilConfig.load(f)).hasMessageContaining("prot");
+    }
+
+    @Test
+    void load_badPort_isAnError() throws IOException {
+        Path f = file("server: {port: 70000}\n");
+        assertThatThrownBy(() -> VigilConfig.load(f)).hasMessageContaining("server.port was 70000");
+    }
+
+    @Test
+    void durationText_acceptsUnitsAndIso_rejectsGarbage() {
+        assertThat(DurationText.parse("x", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(DurationText.parse("x", "2h")).isEqualTo(Duration.ofHours(2));
+        assertThat(DurationText.parse("x", "PT10S")).isEqualTo(Duration.ofSeconds(10));
+        assertThatThrownBy(() -> DurationText.parse("storage.flushInterval", "10 parsecs"))
+                .hasMessageContaining("storage.flushInterval was '10 parsecs'");
+    }
+}
