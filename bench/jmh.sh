@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs Vigil's JMH benchmarks (module vigil-bench) from the module jar and its lib/ folder, no uber-jar needed.
+#
+#   bench/jmh.sh                          every benchmark with the defaults below
+#   bench/jmh.sh RemoteWriteDecode        only benchmarks matching a regex
+#   bench/jmh.sh Aggregate -wi 2 -i 3 -w 1s -r 2s
+#   bench/jmh.sh Engine -rf json -rff engine.json     also write results as JSON
+#   bench/jmh.sh -l                       list the benchmarks;  bench/jmh.sh -h  JMH's own help
+#
+# Defaults, each used only when not given: -f 1 -wi 3 -i 5 -w 2s -r 3s. Every argument goes to
+# org.openjdk.jmh.Main. Scores of the decode and write benchmarks are samples/s (@OperationsPerInvocation).
+#
+# Environment:
+#   VIGIL_BENCH_DIR=/path   where EngineWriteBenchmark puts its WAL and store (default: java.io.tmpdir);
+#                           it measures fsync, so use the disk you care about (tmpfs makes fsync free)
+#   VIGIL_BENCH_BUILD=never don't (re)build vigil-bench even if sources are newer than the jar
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=../scripts/jdk.sh
+. "$ROOT/scripts/jdk.sh"
+find_jdk21 || exit 3
+
+JAR="$ROOT/vigil-bench/target/vigil-bench.jar"
+stale() {
+  [ ! -f "$JAR" ] && return 0
+  [ -n "$(find "$ROOT" -path "$ROOT/.git" -prune -o \( -name '*.java' -o -name 'pom.xml' \) -newer "$JAR" -print 2>/dev/null \
+          | grep -v '/src/test/' | head -1 || true)" ]
+}
+if [ "${VIGIL_BENCH_BUILD:-auto}" != never ] && stale; then
+  echo "jmh.sh: building vigil-bench (first use or sources changed)..." >&2
+  (cd "$ROOT" && ./mvnw -q -B -ntp -DskipTests -pl vigil-bench -am package) >&2 || { echo "jmh.sh: build failed" >&2; exit 2; }
+fi
+
+has() { local o; for o in "${ARGS[@]}"; do [ "$o" = "$1" ] && return 0; done; return 1; }
+ARGS=("$@")
+DEFAULTS=()
+has -f  || DEFAULTS+=(-f 1)
+has -wi || DEFAULTS+=(-wi 3)
+has -i  || DEFAULTS+=(-i 5)
+has -w  || DEFAULTS+=(-w 2s)
+has -r  || DEFAULTS+=(-r 3s)
+if [ -n "${VIGIL_BENCH_DIR:-}" ]; then
+  # -jvmArgsPrepend, because a command-line -jvmArgsAppend would replace the benchmarks' own (native access, heap).
+  mkdir -p "$VIGIL_BENCH_DIR"
+  has -jvmArgsPrepend || DEFAULTS+=(-jvmArgsPrepend "-Dvigil.bench.dir=$VIGIL_BENCH_DIR")
+fi
+
+cd "$ROOT"
+exec "$JAVA_HOME/bin/java" -cp "vigil-bench/target/vigil-bench.jar:vigil-bench/target/lib/*" \
+  org.openjdk.jmh.Main "${ARGS[@]}" "${DEFAULTS[@]}"
