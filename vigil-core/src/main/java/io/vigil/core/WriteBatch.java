@@ -17,6 +17,7 @@ public final class WriteBatch {
 
     private final List<SeriesKey> keys = new ArrayList<>();
     private final List<MetricKind> kinds = new ArrayList<>();
+    private final List<SeriesHandle> handles = new ArrayList<>();
     private int[] seriesStart = new int[16];
     private long[] timestamps = new long[64];
     private double[] values = new double[64];
@@ -27,12 +28,21 @@ public final class WriteBatch {
 
     /** Starts the samples of a series; samples added next belong to it. */
     public void beginSeries(SeriesKey key, MetricKind kind) {
+        beginSeries(key, kind, null);
+    }
+
+    /**
+     * Starts the samples of a series whose decoder keeps a {@link SeriesHandle} for it (null when it keeps none);
+     * samples added next belong to it.
+     */
+    public void beginSeries(SeriesKey key, MetricKind kind, SeriesHandle handle) {
         int n = keys.size();
         if (n + 1 >= seriesStart.length) {
             seriesStart = Arrays.copyOf(seriesStart, seriesStart.length * 2);
         }
         keys.add(key);
         kinds.add(kind);
+        handles.add(handle);
         seriesStart[n] = sampleCount;
         seriesStart[n + 1] = sampleCount;
     }
@@ -89,6 +99,11 @@ public final class WriteBatch {
 
     public MetricKind kind(int series) {
         return kinds.get(series);
+    }
+
+    /** The decoder's handle for a series, or null. */
+    public SeriesHandle handle(int series) {
+        return handles.get(series);
     }
 
     /** Index of the first sample of a series. */

@@ -26,11 +26,17 @@ public final class Series {
     private long[] bucketStarts = new long[2];
     private Aggregate[] aggregates = new Aggregate[2];
     private int buckets;
+    private long lastStart;
+    private Aggregate lastAggregate;
 
-    Series(SeriesKey key, MetricKind kind, long id) {
+    /** The registry that made it, so a handle cached by a decoder shared between engines is never misused. */
+    final SeriesRegistry registry;
+
+    Series(SeriesKey key, MetricKind kind, long id, SeriesRegistry registry) {
         this.key = key;
         this.kind = kind;
         this.id = id;
+        this.registry = registry;
     }
 
     public long id() {
@@ -47,6 +53,15 @@ public final class Series {
 
     private Aggregate bucket(long ts) {
         long start = Math.floorDiv(ts, WIDTH) * WIDTH;
+        if (start == lastStart && lastAggregate != null) {
+            return lastAggregate; // the common case, without touching the bucket arrays
+        }
+        lastAggregate = findOrAdd(start);
+        lastStart = start;
+        return lastAggregate;
+    }
+
+    private Aggregate findOrAdd(long start) {
         for (int i = buckets - 1; i >= 0; i--) {
             if (bucketStarts[i] == start) {
                 return aggregates[i];
@@ -78,6 +93,7 @@ public final class Series {
             aggregates[i] = null;
         }
         buckets = 0;
+        lastAggregate = null;
         if (bucketStarts.length > 4) {
             bucketStarts = new long[2];
             aggregates = new Aggregate[2];
@@ -102,10 +118,12 @@ public final class Series {
                 Aggregate older = r.aggregate();
                 older.merge(current, kind);
                 aggregates[i] = older;
+                lastAggregate = null;
                 return;
             }
         }
-        bucket(r.bucketStart());
+        findOrAdd(r.bucketStart());
         aggregates[buckets - 1] = r.aggregate();
+        lastAggregate = null;
     }
 }

@@ -37,6 +37,25 @@ public final class SeriesRegistry {
      * {@link #limitPerMetric()} series. A known series keeps the kind it was created with.
      */
     public Series resolve(SeriesKey key, MetricKind kind) {
+        return resolve(key, kind, null);
+    }
+
+    /**
+     * Like {@link #resolve(SeriesKey, MetricKind)}, first trying what an earlier call cached in the decoder's
+     * handle (no map lookup), and caching the result there.
+     */
+    public Series resolve(SeriesKey key, MetricKind kind, io.vigil.core.SeriesHandle handle) {
+        if (handle != null && handle.resolved() instanceof Series cached && cached.registry == this) {
+            return cached;
+        }
+        Series s = resolveByKey(key, kind);
+        if (handle != null && s != null) {
+            handle.resolve(s);
+        }
+        return s;
+    }
+
+    private Series resolveByKey(SeriesKey key, MetricKind kind) {
         Series s = byKey.get(key);
         if (s != null) {
             return s;
@@ -51,7 +70,7 @@ public final class SeriesRegistry {
                 break;
             }
         }
-        Series created = new Series(key, kind, key.id());
+        Series created = new Series(key, kind, key.id(), this);
         Series existing = byKey.putIfAbsent(key, created);
         if (existing != null) {
             count.decrementAndGet();
@@ -63,7 +82,7 @@ public final class SeriesRegistry {
 
     /** Registers a series read from the store or the WAL, bypassing the limit (it was admitted before). */
     public Series restore(SeriesKey key, MetricKind kind, boolean persisted) {
-        Series created = new Series(key, kind, key.id());
+        Series created = new Series(key, kind, key.id(), this);
         Series existing = byKey.putIfAbsent(key, created);
         if (existing != null) {
             return existing;

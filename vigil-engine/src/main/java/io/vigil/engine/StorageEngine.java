@@ -143,7 +143,7 @@ public final class StorageEngine implements AutoCloseable {
                 continue;
             }
             SeriesKey key = batch.key(i);
-            Series s = registry.resolve(key, batch.kind(i));
+            Series s = registry.resolve(key, batch.kind(i), batch.handle(i));
             if (s == null) {
                 limitRejected += to - from;
                 String msg = "metric '" + key.metric() + "' reached its limit of " + registry.limitPerMetric()

@@ -138,25 +138,30 @@ public final class RemoteWriteDecoder {
         }
         SeriesKeyCache.Entry entry = null;
         long hash = 0;
-        if (contiguous && labelStart >= 0) {
+        boolean cacheable = contiguous && labelStart >= 0;
+        if (cacheable) {
             hash = SeriesKeyCache.hash(buf, labelStart, labelEnd);
             entry = cache.get(hash, buf, labelStart, labelEnd);
         }
-        if (entry == null) {
+        SeriesKey key;
+        MetricKind kind;
+        if (entry != null) {
+            key = entry.key;
+            kind = entry.kind;
+        } else {
             Object resolved = parseLabels(buf, start, end, labelCount);
             if (resolved instanceof String reason) {
                 batch.reject(samples, reason);
                 return;
             }
-            SeriesKey key = (SeriesKey) resolved;
-            entry = new SeriesKeyCache.Entry(contiguous && labelStart >= 0
-                    ? Arrays.copyOfRange(buf, labelStart, labelEnd) : null, key, kindOf(key.metric()));
-            if (entry.raw() != null) {
-                cache.put(hash, entry);
+            key = (SeriesKey) resolved;
+            kind = kindOf(key.metric());
+            if (cacheable) {
+                entry = new SeriesKeyCache.Entry(hash, Arrays.copyOfRange(buf, labelStart, labelEnd), key, kind);
+                cache.put(entry);
             }
         }
-        SeriesKey key = entry.key();
-        batch.beginSeries(key, entry.kind());
+        batch.beginSeries(key, kind, entry);
         // Pass 2: samples.
         in = new ProtoReader(buf, start, end);
         while (in.hasMore()) {
@@ -248,14 +253,16 @@ public final class RemoteWriteDecoder {
                 if (metric != null) {
                     return "series has __name__ twice";
                 }
-                metric = value;
+                metric = value.intern();
                 continue;
             }
             if (value.isEmpty()) {
                 continue; // an empty value means the label is absent, as in Prometheus
             }
-            names[n] = name;
-            values[n] = value;
+            // Interned: names and most values (routes, jobs, status codes) repeat across many series, and each
+            // known series keeps its labels in memory for good.
+            names[n] = name.intern();
+            values[n] = value.intern();
             n++;
         }
         if (metric == null) {
