@@ -53,6 +53,20 @@ public record SeriesKey(String metric, Labels labels) {
         return h;
     }
 
+    /**
+     * This key with every string interned: label names and most values (routes, jobs, status codes) repeat across
+     * many series, and a series kept in memory for good should not hold its own copies.
+     */
+    public SeriesKey interned() {
+        String[] names = new String[labels.size()];
+        String[] values = new String[labels.size()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = labels.name(i).intern();
+            values[i] = labels.value(i).intern();
+        }
+        return new SeriesKey(metric.intern(), Labels.ofSorted(names, values));
+    }
+
     @Override
     public String toString() {
         return metric + labels;

@@ -70,8 +70,8 @@ public final class SeriesRegistry {
                 break;
             }
         }
-        Series created = new Series(key, kind, key.id(), this);
-        Series existing = byKey.putIfAbsent(key, created);
+        Series created = new Series(key.interned(), kind, key.id(), this);
+        Series existing = byKey.putIfAbsent(created.key, created);
         if (existing != null) {
             count.decrementAndGet();
             return existing;
@@ -82,7 +82,7 @@ public final class SeriesRegistry {
 
     /** Registers a series read from the store or the WAL, bypassing the limit (it was admitted before). */
     public Series restore(SeriesKey key, MetricKind kind, boolean persisted) {
-        Series created = new Series(key, kind, key.id(), this);
+        Series created = new Series(key.interned(), kind, key.id(), this);
         Series existing = byKey.putIfAbsent(key, created);
         if (existing != null) {
             return existing;

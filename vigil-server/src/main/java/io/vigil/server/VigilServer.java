@@ -83,7 +83,7 @@ public final class VigilServer implements AutoCloseable {
         HttpApi http = new HttpApi(new HttpApi.Parts(engine, new QueryEngine(engine),
                 new RemoteWriteDecoder(rules, clock, (int) Math.min(256L << 20, maxBody * 4L), 1 << 20),
                 new OtlpMetricsDecoder(rules, clock), new JsonBatchDecoder(rules, clock), keys,
-                config.server().maxBodyBytes()));
+                config.server().maxBodyBytes(), config.server().maxConcurrentIngest()));
         int bound;
         try {
             bound = http.start(bind, port);

@@ -25,7 +25,7 @@ public record VigilConfig(Server server, Storage storage, Auth auth) {
     public static final VigilConfig DEFAULTS = new VigilConfig(null, null, null);
 
     public VigilConfig {
-        server = server == null ? new Server(null, null, null) : server;
+        server = server == null ? new Server(null, null, null, null) : server;
         storage = storage == null ? new Storage(null, null, null, null, null, null) : storage;
         auth = auth == null ? new Auth(List.of()) : auth;
     }
@@ -34,9 +34,17 @@ public record VigilConfig(Server server, Storage storage, Auth auth) {
      * @param port HTTP port, default 7070
      * @param bind address to bind, default 127.0.0.1
      * @param maxBodyBytes largest request body, compressed or not, default 20 MiB (the OTLP recommendation)
+     * @param maxConcurrentIngest ingest requests decoded at once, default 4 per core; more wait up to 5 s, then get
+     *     503 with Retry-After
      */
-    public record Server(Integer port, String bind, Long maxBodyBytes) {
+    public record Server(Integer port, String bind, Long maxBodyBytes, Integer maxConcurrentIngest) {
         public Server {
+            maxConcurrentIngest = maxConcurrentIngest == null
+                    ? 4 * Runtime.getRuntime().availableProcessors() : maxConcurrentIngest;
+            if (maxConcurrentIngest < 1 || maxConcurrentIngest > 10_000) {
+                throw new IllegalArgumentException("server.maxConcurrentIngest was " + maxConcurrentIngest
+                        + " but it must be between 1 and 10000");
+            }
             port = port == null ? 7070 : port;
             bind = bind == null ? "127.0.0.1" : bind;
             maxBodyBytes = maxBodyBytes == null ? 20L << 20 : maxBodyBytes;

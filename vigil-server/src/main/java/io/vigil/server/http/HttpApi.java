@@ -27,11 +27,12 @@ public final class HttpApi implements AutoCloseable {
 
     /** The parts the API serves. */
     public record Parts(StorageEngine engine, QueryEngine queries, RemoteWriteDecoder remoteWrite,
-                        OtlpMetricsDecoder otlp, JsonBatchDecoder json, ApiKeys keys, long maxBodyBytes) {}
+                        OtlpMetricsDecoder otlp, JsonBatchDecoder json, ApiKeys keys, long maxBodyBytes,
+                        int maxConcurrentIngest) {}
 
     public HttpApi(Parts parts) {
         this.ingest = new IngestRoutes(parts.engine(), parts.remoteWrite(), parts.otlp(), parts.json(),
-                parts.maxBodyBytes());
+                parts.maxBodyBytes(), parts.maxConcurrentIngest());
         QueryRoutes query = new QueryRoutes(parts.queries(), parts.engine().registry(), parts.engine().clock());
         ApiKeys keys = parts.keys();
         this.app = Javalin.create(cfg -> {

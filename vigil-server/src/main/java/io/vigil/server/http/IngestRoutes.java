@@ -16,6 +16,8 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -28,11 +30,17 @@ final class IngestRoutes {
     private final OtlpMetricsDecoder otlp;
     private final JsonBatchDecoder json;
     private final long maxBodyBytes;
+    /**
+     * Bounds the ingest requests decoded at once, and with them the memory they hold (each up to maxBodyBytes and its
+     * decompressed form). Handlers run on virtual threads, so without it a flood would have no limit but the heap.
+     */
+    private final Semaphore inFlight;
     final LongAdder acceptedSamples = new LongAdder();
     final LongAdder rejectedSamples = new LongAdder();
 
     IngestRoutes(StorageEngine engine, RemoteWriteDecoder remoteWrite, OtlpMetricsDecoder otlp, JsonBatchDecoder json,
-                 long maxBodyBytes) {
+                 long maxBodyBytes, int maxConcurrent) {
+        this.inFlight = new Semaphore(maxConcurrent, true);
         this.engine = engine;
         this.remoteWrite = remoteWrite;
         this.otlp = otlp;
@@ -42,6 +50,10 @@ final class IngestRoutes {
 
     /** Remote write 1.0: 204 when all stored, 400 when any sample was invalid (valid ones are stored), 503 retryable. */
     void remoteWrite(Context ctx) {
+        bounded(ctx, this::remoteWriteUnbounded);
+    }
+
+    private void remoteWriteUnbounded(Context ctx) {
         String type = mediaType(ctx);
         if (type != null && !type.equals("application/x-protobuf")) {
             throw new HttpProblem(415, "Content-Type '" + type + "' is not remote write; send application/x-protobuf "
@@ -59,6 +71,10 @@ final class IngestRoutes {
 
     /** OTLP/HTTP metrics, protobuf or JSON by Content-Type; answers in the same content type. */
     void otlp(Context ctx) {
+        bounded(ctx, this::otlpUnbounded);
+    }
+
+    private void otlpUnbounded(Context ctx) {
         String type = mediaType(ctx);
         boolean isJson;
         if ("application/x-protobuf".equals(type)) {
@@ -92,6 +108,10 @@ final class IngestRoutes {
 
     /** The JSON batch API: 200 with counts; 400 when nothing could be accepted. */
     void json(Context ctx) {
+        bounded(ctx, this::jsonUnbounded);
+    }
+
+    private void jsonUnbounded(Context ctx) {
         String type = mediaType(ctx);
         if (type != null && !type.equals("application/json")) {
             throw new HttpProblem(415, "Content-Type '" + type + "' is not supported; send application/json");
@@ -104,6 +124,25 @@ final class IngestRoutes {
         answer.put("rejected", result.rejected());
         answer.put("errors", result.errors());
         ctx.status(result.accepted() == 0 && result.rejected() > 0 ? 400 : 200).json(answer);
+    }
+
+    private void bounded(Context ctx, java.util.function.Consumer<Context> handler) {
+        boolean acquired;
+        try {
+            acquired = inFlight.tryAcquire(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            acquired = false;
+        }
+        if (!acquired) {
+            throw new HttpProblem(503, "too many ingest requests at once; nothing of this request was stored, retry later",
+                    1);
+        }
+        try {
+            handler.accept(ctx);
+        } finally {
+            inFlight.release();
+        }
     }
 
     private static WriteBatch decode(java.util.function.Supplier<WriteBatch> decoder) {
