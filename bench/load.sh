@@ -20,7 +20,7 @@
 # mismatch or nothing acknowledged, 2 bad options), 3 no JDK 21+, 4 the server did not start.
 #
 # Environment:
-#   VIGIL_JAVA_OPTS        JVM options of the started server (./vigil's default: -Xms64m -Xmx1g -XX:+UseParallelGC)
+#   VIGIL_JAVA_OPTS        JVM options of the started server (default: ./vigil's, see the launcher)
 #   BENCH_JAVA_OPTS        JVM options of the generator (default: -Xms256m -Xmx1g -XX:+UseSerialGC)
 #   VIGIL_BENCH_KEEP=1     keep the started server's data dir and log
 #   VIGIL_BENCH_BUILD=never  don't (re)build vigil-bench even if sources are newer than the jar

@@ -55,16 +55,20 @@ public record SeriesKey(String metric, Labels labels) {
 
     /**
      * This key with every string interned: label names and most values (routes, jobs, status codes) repeat across
-     * many series, and a series kept in memory for good should not hold its own copies.
+     * many series, and a series kept in memory for good should not hold its own copies. Returns this key when its
+     * strings are interned already.
      */
     public SeriesKey interned() {
         String[] names = new String[labels.size()];
         String[] values = new String[labels.size()];
+        String m = metric.intern();
+        boolean same = m == metric;
         for (int i = 0; i < names.length; i++) {
             names[i] = labels.name(i).intern();
             values[i] = labels.value(i).intern();
+            same &= names[i] == labels.name(i) && values[i] == labels.value(i);
         }
-        return new SeriesKey(metric.intern(), Labels.ofSorted(names, values));
+        return same ? this : new SeriesKey(m, Labels.ofSorted(names, values));
     }
 
     @Override

@@ -18,13 +18,26 @@ public final class WriteBatch {
     private final List<SeriesKey> keys = new ArrayList<>();
     private final List<MetricKind> kinds = new ArrayList<>();
     private final List<SeriesHandle> handles = new ArrayList<>();
-    private int[] seriesStart = new int[16];
-    private long[] timestamps = new long[64];
-    private double[] values = new double[64];
+    private int[] seriesStart;
+    private long[] timestamps;
+    private double[] values;
     private Distribution[] distributions;
     private int sampleCount;
     private long rejected;
     private final List<String> errors = new ArrayList<>();
+
+    /** An empty batch. */
+    public WriteBatch() {
+        this(64);
+    }
+
+    /** An empty batch sized for about this many samples (it grows past them when needed). */
+    public WriteBatch(int expectedSamples) {
+        int n = Math.max(16, expectedSamples);
+        timestamps = new long[n];
+        values = new double[n];
+        seriesStart = new int[Math.max(16, Math.min(n + 2, 1 << 16))];
+    }
 
     /** Starts the samples of a series; samples added next belong to it. */
     public void beginSeries(SeriesKey key, MetricKind kind) {

@@ -5,7 +5,6 @@ import io.vigil.core.SeriesKey;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SeriesRegistry {
     private final int limitPerMetric;
     private final ConcurrentHashMap<SeriesKey, Series> byKey = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Long, Series> byId = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Map<Long, Series>> byMetric = new ConcurrentHashMap<>();
+    private final SeriesById byId = new SeriesById();
+    private final ConcurrentHashMap<String, List<Series>> byMetric = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> counts = new ConcurrentHashMap<>();
 
     /** @param limitPerMetric most series one metric name may have; at least 1 */
@@ -94,18 +93,26 @@ public final class SeriesRegistry {
     }
 
     private void index(Series s) {
-        byId.put(s.id, s);
-        byMetric.computeIfAbsent(s.key.metric(), m -> new ConcurrentHashMap<>()).put(s.id, s);
+        byId.put(s);
+        List<Series> ofMetric = byMetric.computeIfAbsent(s.key.metric(), m -> new ArrayList<>());
+        synchronized (ofMetric) {
+            ofMetric.add(s);
+        }
     }
 
     public Series byId(long id) {
         return byId.get(id);
     }
 
-    /** The series of one metric name (a live view). */
-    public Collection<Series> ofMetric(String metric) {
-        Map<Long, Series> m = byMetric.get(metric);
-        return m == null ? List.of() : m.values();
+    /** The series of one metric name (a snapshot). */
+    public List<Series> ofMetric(String metric) {
+        List<Series> m = byMetric.get(metric);
+        if (m == null) {
+            return List.of();
+        }
+        synchronized (m) {
+            return List.copyOf(m);
+        }
     }
 
     /** Every metric name. */

@@ -32,6 +32,8 @@ public final class RemoteWriteDecoder {
     private final Clock clock;
     private final int maxUncompressedBytes;
     private final SeriesKeyCache cache;
+    /** Decompression buffers, reused: a request's decompressed body is garbage as soon as it is decoded. */
+    private final BufferPool buffers = new BufferPool(16, 8 << 20);
 
     /**
      * @param maxUncompressedBytes largest decompressed body accepted; larger ones are refused before decompression
@@ -55,28 +57,39 @@ public final class RemoteWriteDecoder {
 
     /** Decodes {@code body[offset, offset + length)}; see {@link #decode(byte[])}. */
     public WriteBatch decode(byte[] body, int offset, int length) {
-        byte[] raw;
+        int size;
         try {
-            if (!Snappy.isValidCompressedBuffer(body, offset, length)) {
-                throw new MalformedPayloadException("body is not snappy block-compressed (remote write 1.0 requires "
-                        + "Content-Encoding: snappy, block format, not framed)");
-            }
-            int size = Snappy.uncompressedLength(body, offset, length);
-            if (size < 0 || size > maxUncompressedBytes) {
-                throw new MalformedPayloadException("body decompresses to " + size + " bytes, more than the limit of "
-                        + maxUncompressedBytes);
-            }
-            raw = new byte[size];
-            Snappy.uncompress(body, offset, length, raw, 0);
-        } catch (IOException e) {
-            throw new MalformedPayloadException("body is not valid snappy block data: " + e.getMessage(), e);
+            size = Snappy.uncompressedLength(body, offset, length);
+        } catch (IOException | RuntimeException e) {
+            throw notSnappy(e);
         }
-        return decodeUncompressed(raw, 0, raw.length);
+        if (size < 0 || size > maxUncompressedBytes) {
+            throw new MalformedPayloadException("body decompresses to " + size + " bytes, more than the limit of "
+                    + maxUncompressedBytes);
+        }
+        byte[] raw = buffers.acquire(size);
+        try {
+            try {
+                // snappy validates while it decompresses: invalid data fails here, with nothing decoded yet
+                Snappy.uncompress(body, offset, length, raw, 0);
+            } catch (IOException | RuntimeException e) {
+                throw notSnappy(e);
+            }
+            return decodeUncompressed(raw, 0, size);
+        } finally {
+            buffers.release(raw);
+        }
+    }
+
+    private static MalformedPayloadException notSnappy(Exception e) {
+        return new MalformedPayloadException("body is not snappy block-compressed (remote write 1.0 requires "
+                + "Content-Encoding: snappy, block format, not framed): " + e.getMessage(), e);
     }
 
     /** Decodes an uncompressed protobuf WriteRequest (for benchmarks and tests). */
     public WriteBatch decodeUncompressed(byte[] buf, int offset, int length) {
-        WriteBatch batch = new WriteBatch();
+        // About one sample per 60 bytes of a typical request; sizing the batch once avoids regrowing it.
+        WriteBatch batch = new WriteBatch(Math.min(1 << 20, Math.max(64, length / 60)));
         long now = clock.millis();
         ProtoReader in = new ProtoReader(buf, offset, offset + length);
         try {

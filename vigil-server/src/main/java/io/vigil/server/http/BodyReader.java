@@ -27,7 +27,7 @@ final class BodyReader {
             throw tooLarge(declared, maxBytes);
         }
         try (InputStream in = ctx.req().getInputStream()) {
-            byte[] raw = readLimited(in, maxBytes, "request body");
+            byte[] raw = declared >= 0 ? readExactly(in, (int) declared) : readLimited(in, maxBytes, "request body");
             if (encoding.equals("identity") || encoding.equals(passThroughEncoding)) {
                 return raw;
             }
@@ -43,6 +43,16 @@ final class BodyReader {
         } catch (IOException e) {
             throw new HttpProblem(400, "could not read the request body: " + e.getMessage());
         }
+    }
+
+    /** Reads a body of known length into one array of that size. */
+    private static byte[] readExactly(InputStream in, int length) throws IOException {
+        byte[] body = in.readNBytes(length);
+        if (body.length != length) {
+            throw new HttpProblem(400, "request body ended after " + body.length + " of the " + length
+                    + " bytes its Content-Length announced");
+        }
+        return body;
     }
 
     private static byte[] readLimited(InputStream in, long maxBytes, String what) throws IOException {
