@@ -93,7 +93,7 @@ public record LabelRules(int maxLabels, int maxNameLength, int maxValueLength, l
     }
 
     /** A name cut to 64 characters with control characters replaced, safe to put in an error message. */
-    static String printable(String s) {
+    public static String printable(String s) {
         String cut = s.length() > 64 ? s.substring(0, 64) + "…" : s;
         StringBuilder sb = new StringBuilder(cut.length());
         for (int i = 0; i < cut.length(); i++) {

@@ -183,16 +183,6 @@ public final class JsonBatchDecoder {
         return at == null ? message : message + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
-    /** Text safe to quote in a reason: at most 64 characters, control characters replaced. */
-    private static String printable(String s) {
-        String cut = s.length() > 64 ? s.substring(0, 64) + "…" : s;
-        StringBuilder sb = new StringBuilder(cut.length());
-        for (int i = 0; i < cut.length(); i++) {
-            char c = cut.charAt(i);
-            sb.append(Character.isISOControl(c) ? '?' : c);
-        }
-        return sb.toString();
-    }
 
     /** A field's value, or null when it is missing or JSON null. */
     private static JsonNode field(JsonNode object, String name) {
@@ -216,7 +206,7 @@ public final class JsonBatchDecoder {
         for (Map.Entry<String, JsonNode> property : object.properties()) {
             String name = property.getKey();
             if (!known.contains(name)) {
-                throw new Refused(at + " has unknown field '" + printable(name) + "'; the fields are " + knownText);
+                throw new Refused(at + " has unknown field '" + LabelRules.printable(name) + "'; the fields are " + knownText);
             }
         }
     }
@@ -317,7 +307,7 @@ public final class JsonBatchDecoder {
             }
             Type parsed = Type.of(node.textValue());
             if (parsed == null) {
-                throw new Refused(at + ".type was '" + printable(node.textValue()) + "' but it must be one of " + TYPES);
+                throw new Refused(at + ".type was '" + LabelRules.printable(node.textValue()) + "' but it must be one of " + TYPES);
             }
             return parsed;
         }
@@ -434,7 +424,7 @@ public final class JsonBatchDecoder {
             } catch (DateTimeParseException | ArithmeticException e) {
                 // fall through to the reason below
             }
-            throw new Refused(at + " was '" + printable(text) + "' but it must be epoch milliseconds or an RFC 3339"
+            throw new Refused(at + " was '" + LabelRules.printable(text) + "' but it must be epoch milliseconds or an RFC 3339"
                     + " timestamp such as 2024-06-01T14:00:00Z");
         }
     }

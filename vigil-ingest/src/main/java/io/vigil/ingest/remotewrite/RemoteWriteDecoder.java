@@ -249,7 +249,7 @@ public final class RemoteWriteDecoder {
                     int vl = in.length();
                     if (vl > rules.maxValueLength() * 4) {
                         in.skipTo(in.position() + vl);
-                        return "label '" + (name == null ? "?" : printable(name)) + "' has a value of " + vl
+                        return "label '" + (name == null ? "?" : LabelRules.printable(name)) + "' has a value of " + vl
                                 + " bytes, more than " + rules.maxValueLength() + " characters";
                     }
                     value = new String(buf, in.position(), vl, StandardCharsets.UTF_8);
@@ -293,7 +293,7 @@ public final class RemoteWriteDecoder {
         sortByName(names, values);
         for (int i = 0; i < n; i++) {
             if (i > 0 && names[i].equals(names[i - 1])) {
-                return "series of '" + metric + "' has label '" + printable(names[i]) + "' twice";
+                return "series of '" + metric + "' has label '" + LabelRules.printable(names[i]) + "' twice";
             }
             problem = rules.checkLabelName(names[i]);
             if (problem == null) {
@@ -334,8 +334,4 @@ public final class RemoteWriteDecoder {
                 || metric.endsWith("_bucket") ? MetricKind.COUNTER : MetricKind.GAUGE;
     }
 
-    private static String printable(String s) {
-        String cut = s.length() > 64 ? s.substring(0, 64) + "…" : s;
-        return cut.replaceAll("\\p{Cntrl}", "?");
-    }
 }
