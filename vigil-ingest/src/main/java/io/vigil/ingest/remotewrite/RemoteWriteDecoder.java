@@ -151,10 +151,12 @@ public final class RemoteWriteDecoder {
         }
         SeriesKeyCache.Entry entry = null;
         long hash = 0;
+        long hash2 = 0;
         boolean cacheable = contiguous && labelStart >= 0;
         if (cacheable) {
             hash = SeriesKeyCache.hash(buf, labelStart, labelEnd);
-            entry = cache.get(hash, buf, labelStart, labelEnd);
+            hash2 = SeriesKeyCache.hash2(buf, labelStart, labelEnd);
+            entry = cache.get(hash, hash2);
         }
         SeriesKey key;
         MetricKind kind;
@@ -170,7 +172,7 @@ public final class RemoteWriteDecoder {
             key = (SeriesKey) resolved;
             kind = kindOf(key.metric());
             if (cacheable) {
-                entry = new SeriesKeyCache.Entry(hash, Arrays.copyOfRange(buf, labelStart, labelEnd), key, kind);
+                entry = new SeriesKeyCache.Entry(hash, hash2, key, kind);
                 cache.put(entry);
             }
         }

@@ -240,4 +240,21 @@ class RemoteWriteDecoderTest {
         }
         assertThat(decoded.size()).isLessThan(5000);
     }
+
+    @Test
+    void decode_manySeriesTwice_cachedKeysMatchTheirOwnLabels() {
+        Ts[] series = new Ts[5000];
+        for (int i = 0; i < series.length; i++) {
+            series[i] = ts(l("__name__", "m" + (i % 7), "instance", "i" + i, "route", "/r" + (i % 13)), i, NOW);
+        }
+        byte[] body = snappy(request(series));
+        WriteBatch first = decoder.decode(body);
+        WriteBatch second = decoder.decode(body);
+        for (int i = 0; i < series.length; i++) {
+            assertThat(second.key(i)).isSameAs(first.key(i));
+            assertThat(second.key(i).metric()).isEqualTo("m" + (i % 7));
+            assertThat(second.key(i).labels()).isEqualTo(Labels.of("instance", "i" + i, "route", "/r" + (i % 13)));
+            assertThat(second.value(second.firstSample(i))).isEqualTo(i);
+        }
+    }
 }
