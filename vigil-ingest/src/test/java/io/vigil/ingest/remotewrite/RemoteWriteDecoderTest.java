@@ -248,8 +248,10 @@ class RemoteWriteDecoderTest {
             series[i] = ts(l("__name__", "m" + (i % 7), "instance", "i" + i, "route", "/r" + (i % 13)), i, NOW);
         }
         byte[] body = snappy(request(series));
-        WriteBatch first = decoder.decode(body);
-        WriteBatch second = decoder.decode(body);
+        RemoteWriteDecoder large = new RemoteWriteDecoder(LabelRules.DEFAULTS,
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), 1 << 20, 100_000);
+        WriteBatch first = large.decode(body);
+        WriteBatch second = large.decode(body);
         for (int i = 0; i < series.length; i++) {
             assertThat(second.key(i)).isSameAs(first.key(i));
             assertThat(second.key(i).metric()).isEqualTo("m" + (i % 7));
