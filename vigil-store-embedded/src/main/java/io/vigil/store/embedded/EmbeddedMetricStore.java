@@ -73,8 +73,8 @@ public final class EmbeddedMetricStore implements MetricStore {
     public static final String FILE_NAME = "vigil.db";
 
     static final int BUSY_TIMEOUT_MILLIS = 10_000;
-    static final int WRITER_CACHE_KIB = 16_384;
-    static final int READER_CACHE_KIB = 4_096;
+    static final int WRITER_CACHE_KIB = 8_192;
+    static final int READER_CACHE_KIB = 2_048;
     static final int JOURNAL_SIZE_LIMIT_BYTES = 64 << 20;
     static final int MAX_IDLE_READERS = 4;
     /** Rows per JDBC batch; bounds the memory a batch holds. */
