@@ -188,6 +188,35 @@ class EndToEndTest {
         assertThat(ok.statusCode()).isEqualTo(204);
     }
 
+    static byte[] gzip(byte[] data) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(data);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void gzipBodies_areAccepted_andAGzipBombIsRefusedWith413() throws Exception {
+        String body = "{\"metrics\":[{\"name\":\"gz_total\",\"type\":\"increment\",\"value\":3}]}";
+        HttpResponse<String> ok = post("/api/v1/metrics", "application/json",
+                gzip(body.getBytes(StandardCharsets.UTF_8)), Map.of("Content-Encoding", "gzip"));
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(count("gz_total")).isEqualTo(1);
+        // 64 MiB of zeros compress to about 64 KiB: under the body limit, far over it once decompressed.
+        HttpResponse<String> bomb = post("/api/v1/metrics", "application/json", gzip(new byte[64 << 20]),
+                Map.of("Content-Encoding", "gzip"));
+        assertThat(bomb.statusCode()).isEqualTo(413);
+        assertThat(bomb.body()).contains("decompressed request body is larger than the limit");
+        HttpResponse<String> notGzip = post("/api/v1/metrics", "application/json",
+                body.getBytes(StandardCharsets.UTF_8), Map.of("Content-Encoding", "gzip"));
+        assertThat(notGzip.statusCode()).isEqualTo(400);
+        assertThat(notGzip.body()).contains("not valid gzip");
+        HttpResponse<String> brotli = post("/api/v1/metrics", "application/json",
+                body.getBytes(StandardCharsets.UTF_8), Map.of("Content-Encoding", "br"));
+        assertThat(brotli.statusCode()).isEqualTo(415);
+    }
+
     /** Counts the data points the OpenTelemetry SDK exported successfully. */
     record CountingExporter(MetricExporter delegate, Map<String, Long> points) implements MetricExporter {
         @Override
