@@ -174,6 +174,21 @@ class StorageEngineTest {
     }
 
     @Test
+    void counterRate_withStep_countsTheIncreaseAcrossWindowBoundaries() {
+        try (StorageEngine engine = open()) {
+            WriteBatch b = new WriteBatch();
+            b.beginSeries(new SeriesKey("requests_total", Labels.of("route", "/guests")), MetricKind.COUNTER);
+            for (int i = 0; i < 12; i++) { // a scrape every 15 s, +30 each time: 2 per second
+                b.addSample(T0 + 7_000 + i * 15_000L, 100 + 30 * i);
+            }
+            engine.write(b);
+            QueryResult r = new QueryEngine(engine).query(new QueryRequest("requests_total", Map.of(),
+                    new Stat(Stat.Type.RATE, 0), T0 + 60_000, T0 + 180_000, 60_000, List.of()));
+            assertThat(r.series().get(0).points()).extracting(p -> p[1]).containsExactly(2.0, 2.0);
+        }
+    }
+
+    @Test
     void histogramPoints_areBucketBounded() {
         try (StorageEngine engine = open()) {
             WriteBatch b = new WriteBatch();

@@ -21,6 +21,11 @@ import java.util.Map;
  */
 public final class QueryEngine {
     private static final long HOUR = Tier.ONE_HOUR.widthMillis();
+    /**
+     * How far before {@code from} a counter's last value is looked for, so that the increase between the last sample
+     * before a window and the first inside it counts in that window (as Prometheus' default lookback).
+     */
+    static final long COUNTER_LOOKBACK_MILLIS = 5 * 60_000L;
     private final StorageEngine engine;
 
     public QueryEngine(StorageEngine engine) {
@@ -47,17 +52,31 @@ public final class QueryEngine {
         boolean scalarOnly = q.stat().type() != Stat.Type.QUANTILE;
         final long windowFrom = from;
         final int windowCount = windows;
-        for (Piece piece : plan(from, to)) {
+        Map<Long, Aggregate> beforeFrom = new HashMap<>();
+        boolean counters = matched.stream().anyMatch(m -> m.kind() == MetricKind.COUNTER);
+        long readFrom = counters ? from - COUNTER_LOOKBACK_MILLIS : from;
+        for (Piece piece : plan(readFrom, to)) {
             engine.read(piece.tier, ids, piece.from, piece.to, (seriesId, bucketStart, aggregate) -> {
+                MetricKind kind = byId.get(seriesId).kind();
+                if (bucketStart < windowFrom) {
+                    // Only the last counter value before the range is wanted, for the increase into the first window.
+                    if (kind == MetricKind.COUNTER) {
+                        beforeFrom.merge(seriesId, aggregate, (earlier, later) -> {
+                            earlier.merge(later, kind);
+                            return earlier;
+                        });
+                    }
+                    return;
+                }
                 int w = step == 0 ? 0 : (int) ((bucketStart - windowFrom) / step);
-                if (w < 0 || w >= windowCount) {
+                if (w >= windowCount) {
                     return;
                 }
                 Aggregate[] slots = perSeries.computeIfAbsent(seriesId, k -> new Aggregate[windowCount]);
                 if (slots[w] == null) {
                     slots[w] = aggregate;
                 } else {
-                    slots[w].merge(aggregate, byId.get(seriesId).kind());
+                    slots[w].merge(aggregate, kind);
                 }
             });
         }
@@ -71,18 +90,24 @@ public final class QueryEngine {
                 continue;
             }
             boolean error = ErrorClassifier.isError(s.key().labels());
+            Aggregate previous = beforeFrom.get(s.id());
             for (int w = 0; w < windowCount; w++) {
                 Aggregate a = slots[w];
                 if (a == null) {
                     continue;
                 }
                 bucketBounded |= !scalarOnly && a.bucketBounded();
-                double volume = volume(a, s.kind());
+                // A counter's increase from the last sample of the previous window to the first of this one belongs
+                // to this window; without it every window boundary would lose one scrape interval of increase.
+                double seam = s.kind() == MetricKind.COUNTER && previous != null
+                        ? counterIncrease(previous.lastValue(), a.firstValue()) : 0;
+                previous = a;
+                double volume = volume(a, s.kind()) + seam;
                 g.total[w] += volume;
                 if (error) {
                     g.errors[w] += volume;
                 }
-                g.rate[w] += rateVolume(a, s.kind());
+                g.rate[w] += rateVolume(a, s.kind()) + seam;
                 if (g.combined[w] == null) {
                     g.combined[w] = a;
                 } else {
@@ -133,6 +158,11 @@ public final class QueryEngine {
             case DISTRIBUTION, HISTOGRAM -> a.observations();
             case GAUGE -> a.samples();
         };
+    }
+
+    private static double counterIncrease(double before, double after) {
+        double delta = after - before;
+        return delta >= 0 ? delta : after; // a reset: the counter restarted from zero
     }
 
     private static double rateVolume(Aggregate a, MetricKind kind) {
