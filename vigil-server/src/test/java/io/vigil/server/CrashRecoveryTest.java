@@ -73,7 +73,12 @@ class CrashRecoveryTest {
                     return null;
                 }));
             }
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             while (acked.get() < 150_000) {
+                if (System.nanoTime() > deadline) {
+                    running.set(false);
+                    throw new AssertionError("the server acknowledged only " + acked.get() + " samples in 3 minutes");
+                }
                 Thread.sleep(20);
             }
             server.destroyForcibly(); // SIGKILL on Linux
