@@ -43,7 +43,8 @@ class CrashRecoveryTest {
         AtomicLong inFlightAtKill = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong nextRequest = new AtomicLong();
-        try (ExecutorService writers = Executors.newFixedThreadPool(4)) {
+        try (ExecutorService writers = Executors.newFixedThreadPool(4);
+             AutoCloseable killOnFailure = server::destroyForcibly) {
             waitHealthy(port);
             List<Future<?>> futures = new ArrayList<>();
             for (int w = 0; w < 4; w++) {
