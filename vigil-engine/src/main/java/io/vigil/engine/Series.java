@@ -28,6 +28,8 @@ public final class Series {
     private int buckets;
     private long lastStart;
     private Aggregate lastAggregate;
+    /** A committed aggregate given back for reuse by the next new bucket, or null. */
+    private Aggregate spare;
 
     /** The registry that made it, so a handle cached by a decoder shared between engines is never misused. */
     final SeriesRegistry registry;
@@ -71,7 +73,8 @@ public final class Series {
             bucketStarts = java.util.Arrays.copyOf(bucketStarts, buckets * 2);
             aggregates = java.util.Arrays.copyOf(aggregates, buckets * 2);
         }
-        Aggregate a = new Aggregate();
+        Aggregate a = spare != null ? spare : new Aggregate();
+        spare = null;
         bucketStarts[buckets] = start;
         aggregates[buckets] = a;
         buckets++;
@@ -97,6 +100,14 @@ public final class Series {
         if (bucketStarts.length > 4) {
             bucketStarts = new long[2];
             aggregates = new Aggregate[2];
+        }
+    }
+
+    /** Takes back an aggregate whose flush was committed (nothing else refers to it), emptied, for reuse. */
+    synchronized void recycle(Aggregate committed) {
+        if (spare == null) {
+            committed.reset();
+            spare = committed;
         }
     }
 

@@ -254,6 +254,11 @@ public final class StorageEngine implements AutoCloseable {
                 for (Series s : newSeriesHandles) {
                     s.persisted = true;
                 }
+                // The store has encoded or merged them and keeps no reference; queries copied what they read
+                // under the view lock, which this flush still holds.
+                for (Rollup r : drained) {
+                    registry.byId(r.seriesId()).recycle(r.aggregate());
+                }
             } finally {
                 viewLock.writeLock().unlock();
             }
