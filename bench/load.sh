@@ -25,21 +25,8 @@
 #   VIGIL_BENCH_KEEP=1     keep the started server's data dir and log
 #   VIGIL_BENCH_BUILD=never  don't (re)build vigil-bench even if sources are newer than the jar
 set -euo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# shellcheck source=../scripts/jdk.sh
-. "$ROOT/scripts/jdk.sh"
-find_jdk21 || exit 3
-
-JAR="$ROOT/vigil-bench/target/vigil-bench.jar"
-stale() {
-  [ ! -f "$JAR" ] && return 0
-  [ -n "$(find "$ROOT" -path "$ROOT/.git" -prune -o \( -name '*.java' -o -name 'pom.xml' \) -newer "$JAR" -print 2>/dev/null \
-          | grep -v '/src/test/' | head -1 || true)" ]
-}
-if [ "${VIGIL_BENCH_BUILD:-auto}" != never ] && stale; then
-  echo "load.sh: building vigil-bench (first use or sources changed)..." >&2
-  (cd "$ROOT" && ./mvnw -q -B -ntp -DskipTests -pl vigil-bench -am package) >&2 || { echo "load.sh: build failed" >&2; exit 2; }
-fi
+# shellcheck source=build.sh
+. "$(dirname "${BASH_SOURCE[0]}")/build.sh"
 
 generator() {
   # shellcheck disable=SC2086

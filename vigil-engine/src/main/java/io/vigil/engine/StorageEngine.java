@@ -101,20 +101,20 @@ public final class StorageEngine implements AutoCloseable {
 
             @Override
             public void sample(long seriesId, long ts, double value) {
-                Series s = registry.byId(seriesId);
-                if (s == null) {
-                    throw new IllegalStateException("WAL references unknown series " + seriesId);
-                }
-                s.add(ts, value);
+                known(seriesId).add(ts, value);
             }
 
             @Override
             public void distribution(long seriesId, long ts, Distribution d) {
+                known(seriesId).add(ts, d);
+            }
+
+            private Series known(long seriesId) {
                 Series s = registry.byId(seriesId);
                 if (s == null) {
                     throw new IllegalStateException("WAL references unknown series " + seriesId);
                 }
-                s.add(ts, d);
+                return s;
             }
         });
     }
