@@ -60,6 +60,12 @@ class AuthRolesTest {
             assertThat(key).startsWith("vgl_").hasSize(4 + 64);
             String base = "http://127.0.0.1:" + server.port();
             assertThat(status(base, "GET", "/api/v1/series", key)).isEqualTo(200);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        try (VigilServer again = VigilServer.start(dir, VigilConfig.DEFAULTS, "127.0.0.1", 0, Map.of(),
+                Clock.systemUTC())) {
+            Path file = again.adminKeyFile();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         }
     }
 }

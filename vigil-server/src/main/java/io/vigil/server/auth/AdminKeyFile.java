@@ -12,7 +12,7 @@ import java.util.HexFormat;
 
 /**
  * The generated admin key at {@code <data>/admin.key}, created with mode 0600 when no key is configured, and reused
- * on later starts. Only its path is ever printed.
+ * on later starts (its mode is reset to 0600 if it was widened). Only its path is ever printed.
  */
 public final class AdminKeyFile {
     private AdminKeyFile() {}
@@ -23,6 +23,8 @@ public final class AdminKeyFile {
             if (Files.exists(file)) {
                 String key = Files.readString(file, StandardCharsets.UTF_8).trim();
                 if (!key.isEmpty()) {
+                    // Someone may have copied or edited it: it holds an admin secret, so only the owner reads it.
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
                     return key;
                 }
             }
