@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * head, and commits the head to the store every flush interval together with the WAL position it covers. On open,
  * the WAL after the store's checkpoint is replayed, so nothing acknowledged is lost by a crash.
  *
- * <p>Queries read store rows, the rollups being committed, and the head under one read lock, so each sample is seen
- * exactly once. Thread-safe.
+ * <p>Queries read store rows, the rollups being committed (unless the snapshot read already holds their commit), and
+ * the head under one read lock, so each sample is seen exactly once; a flush takes that lock exclusively only to cut
+ * the head and to retire a committed batch, never while the store commits. Thread-safe.
  */
 public final class StorageEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StorageEngine.class);
@@ -45,7 +46,11 @@ public final class StorageEngine implements AutoCloseable {
     /** Queries hold it shared; a flush holds it exclusively while rollups move from memory into the store. */
     private final ReentrantReadWriteLock viewLock = new ReentrantReadWriteLock();
     private final Object flushMonitor = new Object();
-    private volatile List<Rollup> flushing = List.of();
+    /** Rollups drained from the head and being committed, with the checkpoint their commit will record. */
+    private record Flushing(List<Rollup> rollups, long checkpoint) {}
+
+    private static final Flushing NOT_FLUSHING = new Flushing(List.of(), Long.MAX_VALUE);
+    private volatile Flushing flushing = NOT_FLUSHING;
     private final ScheduledExecutorService scheduler;
     private volatile boolean closed;
 
@@ -237,25 +242,37 @@ public final class StorageEngine implements AutoCloseable {
                         }
                         s.drainTo(drained);
                     }
-                    flushing = drained;
+                    flushing = new Flushing(drained, checkpoint);
                 } finally {
                     appendLock.writeLock().unlock();
                 }
+            } finally {
+                viewLock.writeLock().unlock();
+            }
+            // No lock while the store commits: a query tells from the checkpoint of the snapshot it read whether
+            // these rollups are already in it (see read).
+            try {
+                store.commit(newSeries, drained, checkpoint);
+            } catch (RuntimeException e) {
+                viewLock.writeLock().lock();
                 try {
-                    store.commit(newSeries, drained, checkpoint);
-                } catch (RuntimeException e) {
                     for (Rollup r : drained) {
                         registry.byId(r.seriesId()).putBack(r);
                     }
-                    throw e;
+                    flushing = NOT_FLUSHING;
                 } finally {
-                    flushing = List.of();
+                    viewLock.writeLock().unlock();
                 }
-                for (Series s : newSeriesHandles) {
-                    s.persisted = true;
-                }
+                throw e;
+            }
+            for (Series s : newSeriesHandles) {
+                s.persisted = true;
+            }
+            viewLock.writeLock().lock();
+            try {
+                flushing = NOT_FLUSHING;
                 // The store has encoded or merged them and keeps no reference; queries copied what they read
-                // under the view lock, which this flush still holds.
+                // under the view lock, which no query holds now.
                 for (Rollup r : drained) {
                     registry.byId(r.seriesId()).recycle(r.aggregate());
                 }
@@ -300,17 +317,20 @@ public final class StorageEngine implements AutoCloseable {
     public void read(Tier tier, long[] seriesIds, long from, long to, RollupVisitor visitor) {
         viewLock.readLock().lock();
         try {
-            store.read(tier, seriesIds, from, to, visitor);
+            long seen = store.read(tier, seriesIds, from, to, visitor);
             if (tier != Tier.TEN_SECONDS) {
                 return;
             }
-            java.util.Set<Long> wanted = new java.util.HashSet<>(seriesIds.length * 2);
-            for (long id : seriesIds) {
-                wanted.add(id);
-            }
-            for (Rollup r : flushing) {
-                if (r.bucketStart() >= from && r.bucketStart() < to && wanted.contains(r.seriesId())) {
-                    visitor.visit(r.seriesId(), r.bucketStart(), r.aggregate().copy());
+            Flushing f = flushing;
+            if (seen < f.checkpoint()) { // the commit of these rollups is not in the snapshot just read
+                java.util.Set<Long> wanted = new java.util.HashSet<>(seriesIds.length * 2);
+                for (long id : seriesIds) {
+                    wanted.add(id);
+                }
+                for (Rollup r : f.rollups()) {
+                    if (r.bucketStart() >= from && r.bucketStart() < to && wanted.contains(r.seriesId())) {
+                        visitor.visit(r.seriesId(), r.bucketStart(), r.aggregate().copy());
+                    }
                 }
             }
             List<Rollup> head = new ArrayList<>();

@@ -32,9 +32,12 @@ public interface MetricStore extends AutoCloseable {
 
     /**
      * Reads the rollups of the given series whose bucket start lies in {@code [fromMillis, toMillis)}, in ascending
-     * bucket order per series. Unknown series ids are ignored.
+     * bucket order per series, from one consistent snapshot. Unknown series ids are ignored.
+     *
+     * @return the {@link #checkpoint()} of the snapshot read, so the engine knows whether a commit under way is
+     *     already in what it saw (then it must not count that commit's rollups again)
      */
-    void read(Tier tier, long[] seriesIds, long fromMillis, long toMillis, RollupVisitor visitor);
+    long read(Tier tier, long[] seriesIds, long fromMillis, long toMillis, RollupVisitor visitor);
 
     /**
      * Merges every bucket of {@code source} that starts before {@code upToMillis} and was not downsampled before

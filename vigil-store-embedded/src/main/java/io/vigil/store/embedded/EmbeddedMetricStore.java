@@ -468,13 +468,13 @@ public final class EmbeddedMetricStore implements MetricStore {
      * @throws IllegalStateException if the store is closed
      */
     @Override
-    public void read(Tier tier, long[] seriesIds, long fromMillis, long toMillis, RollupVisitor visitor) {
+    public long read(Tier tier, long[] seriesIds, long fromMillis, long toMillis, RollupVisitor visitor) {
         Objects.requireNonNull(tier, "tier");
         Objects.requireNonNull(seriesIds, "seriesIds");
         Objects.requireNonNull(visitor, "visitor");
         ensureOpen();
         if (seriesIds.length == 0 || fromMillis >= toMillis) {
-            return;
+            return checkpoint();
         }
         long[] ids = seriesIds.clone();
         Arrays.sort(ids);
@@ -486,7 +486,9 @@ public final class EmbeddedMetricStore implements MetricStore {
         }
         int unique = n;
         String table = Schema.table(tier);
-        withReader("read of " + unique + " series from " + table, r -> {
+        return withReader("read of " + unique + " series from " + table, r -> {
+            // The first statement starts the read transaction: the checkpoint and the rows are one snapshot.
+            long checkpoint = readMeta(r, Schema.CHECKPOINT, 0L);
             for (int off = 0; off < unique; ) {
                 int len = Math.min(READ_CHUNKS[READ_CHUNKS.length - 1], unique - off);
                 int size = chunkSize(len);
@@ -505,7 +507,7 @@ public final class EmbeddedMetricStore implements MetricStore {
                 }
                 off += len;
             }
-            return null;
+            return checkpoint;
         });
     }
 

@@ -307,6 +307,17 @@ public abstract class MetricStoreContract {
     }
 
     @Test
+    void read_returnsTheCheckpointOfTheSnapshotItRead() {
+        long[] none = new long[0];
+        assertThat(store.read(Tier.TEN_SECONDS, none, T0, T0 + 1, (id, bucket, a) -> { })).isZero();
+        store.commit(List.of(), List.of(), 7);
+        assertThat(store.read(Tier.TEN_SECONDS, new long[] {1, 2}, T0, T0 + HOUR, (id, bucket, a) -> { }))
+                .isEqualTo(7);
+        store.commit(List.of(), List.of(), 9);
+        assertThat(store.read(Tier.ONE_MINUTE, new long[] {1}, T0, T0 + HOUR, (id, bucket, a) -> { })).isEqualTo(9);
+    }
+
+    @Test
     void commit_emptyBatch_recordsCheckpoint() {
         store.commit(List.of(), List.of(), 42);
 
