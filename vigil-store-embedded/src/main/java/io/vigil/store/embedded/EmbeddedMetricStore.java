@@ -3,6 +3,7 @@ package io.vigil.store.embedded;
 import io.vigil.core.Aggregate;
 import io.vigil.core.MetricKind;
 import io.vigil.core.SeriesKey;
+import io.vigil.store.CanonicalLabels;
 import io.vigil.store.CheckResult;
 import io.vigil.store.MetricStore;
 import io.vigil.store.Rollup;

@@ -1,4 +1,4 @@
-package io.vigil.store.embedded;
+package io.vigil.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

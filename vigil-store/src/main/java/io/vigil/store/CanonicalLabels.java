@@ -1,4 +1,4 @@
-package io.vigil.store.embedded;
+package io.vigil.store;
 
 import io.vigil.core.Labels;
 import java.util.ArrayList;
@@ -13,12 +13,12 @@ import java.util.List;
  * hold) survives the trip through an SQLite {@code TEXT} column. The output is valid JSON, readable by
  * {@code json_extract} and by PostgreSQL's {@code json} type.
  */
-final class CanonicalLabels {
+public final class CanonicalLabels {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private CanonicalLabels() {}
 
-    static String encode(Labels labels) {
+    public static String encode(Labels labels) {
         StringBuilder sb = new StringBuilder(2 + labels.size() * 24);
         sb.append('{');
         for (int i = 0; i < labels.size(); i++) {
@@ -53,7 +53,7 @@ final class CanonicalLabels {
      *
      * @throws IllegalArgumentException naming the position when the text is not such an object
      */
-    static Labels decode(String json) {
+    public static Labels decode(String json) {
         Parser p = new Parser(json);
         p.skipSpace();
         p.expect('{');
