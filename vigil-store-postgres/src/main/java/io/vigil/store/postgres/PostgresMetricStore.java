@@ -80,6 +80,11 @@ public final class PostgresMetricStore implements MetricStore {
         this.pool = pool;
     }
 
+    /** The store's connection pool, for components sharing the database (work claims, leases). */
+    public javax.sql.DataSource dataSource() {
+        return pool;
+    }
+
     /**
      * Opens a pool on the database and migrates its schema to the newest version.
      *
