@@ -53,6 +53,7 @@ public final class StorageEngine implements AutoCloseable {
     private volatile Flushing flushing = NOT_FLUSHING;
     private final ScheduledExecutorService scheduler;
     private volatile boolean closed;
+    private volatile io.vigil.store.Lease maintenanceLease = io.vigil.store.Lease.local("maintenance");
 
     private StorageEngine(MetricStore store, EngineConfig config, Clock clock, Path walDir, boolean background) {
         this.store = store;
@@ -291,8 +292,22 @@ public final class StorageEngine implements AutoCloseable {
         }
     }
 
-    /** Downsamples closed buckets into the coarser tiers and applies retention per tier. */
-    public void maintain() {
+    /**
+     * Makes downsampling and retention a singleton job: {@link #maintain()} runs only while this node holds the
+     * lease (with several nodes on one database). The default is {@link io.vigil.store.Lease#local}, always held.
+     */
+    public void maintenanceLease(io.vigil.store.Lease lease) {
+        this.maintenanceLease = java.util.Objects.requireNonNull(lease, "lease");
+    }
+
+    /**
+     * Downsamples closed buckets into the coarser tiers and applies retention per tier, if this node holds the
+     * maintenance lease; returns whether it ran.
+     */
+    public boolean maintain() {
+        if (!maintenanceLease.tryAcquire()) {
+            return false;
+        }
         long now = clock.millis();
         long lag = config.downsampleLag().toMillis();
         store.downsample(Tier.TEN_SECONDS, now - lag);
@@ -300,6 +315,7 @@ public final class StorageEngine implements AutoCloseable {
         store.deleteBefore(Tier.TEN_SECONDS, now - config.retentionTenSeconds().toMillis());
         store.deleteBefore(Tier.ONE_MINUTE, now - config.retentionOneMinute().toMillis());
         store.deleteBefore(Tier.ONE_HOUR, now - config.retentionOneHour().toMillis());
+        return true;
     }
 
     private void maintainQuietly() {

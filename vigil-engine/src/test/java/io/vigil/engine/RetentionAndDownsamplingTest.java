@@ -67,13 +67,45 @@ class RetentionAndDownsamplingTest {
     }
 
     @Test
+    void maintain_withoutTheLease_doesNothing() {
+        try (StorageEngine engine = open(T0 + 60_000)) {
+            engine.write(StorageEngineTest.latencies("/guests", "200", T0, 1, 2, 3));
+            engine.flush();
+        }
+        try (StorageEngine engine = open(T0 + Duration.ofDays(800).toMillis())) {
+            engine.maintenanceLease(new io.vigil.store.Lease() {
+                @Override
+                public String name() {
+                    return "maintenance";
+                }
+
+                @Override
+                public boolean tryAcquire() {
+                    return false; // another node holds it
+                }
+
+                @Override
+                public void close() {}
+            });
+            assertThat(engine.maintain()).isFalse();
+            assertThat(query(engine, new Stat(Stat.Type.COUNT, 0), T0, T0 + 3_600_000, 0).series().get(0).value())
+                    .as("the 10 s rows are read from the 1 h tier plan, which is empty: nothing was downsampled")
+                    .isZero();
+            long[] rows = new long[1];
+            engine.read(io.vigil.store.Tier.TEN_SECONDS, new long[] {engine.registry().all().iterator().next().id()},
+                    T0, T0 + 3_600_000, (id, bucket, a) -> rows[0]++);
+            assertThat(rows[0]).as("retention did not run: the 10 s rows are still there").isEqualTo(1);
+        }
+    }
+
+    @Test
     void maintain_pastEveryRetention_dataIsGone() {
         try (StorageEngine engine = open(T0 + 60_000)) {
             engine.write(StorageEngineTest.latencies("/guests", "200", T0, 1, 2, 3));
             engine.flush();
         }
         try (StorageEngine engine = open(T0 + Duration.ofDays(800).toMillis())) {
-            engine.maintain();
+            assertThat(engine.maintain()).isTrue();
             assertThat(query(engine, new Stat(Stat.Type.COUNT, 0), T0, T0 + 3_600_000, 0).series().get(0).value())
                     .isZero();
         }
