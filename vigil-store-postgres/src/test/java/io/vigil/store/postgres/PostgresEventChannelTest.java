@@ -9,16 +9,9 @@ import org.junit.jupiter.api.Test;
 
 /** LISTEN/NOTIFY between two "nodes", against the real PostgreSQL that ./vigil test starts. */
 class PostgresEventChannelTest {
-    private static String env(String name) {
-        String v = System.getenv(name);
-        if (v == null || v.isEmpty()) {
-            throw new AssertionError(name + " is not set: run ./vigil test, which starts PostgreSQL");
-        }
-        return v;
-    }
 
     private static PostgresSettings settings() {
-        return new PostgresSettings(env("VIGIL_TEST_PG_URL"), env("VIGIL_TEST_PG_USER"), "", 1);
+        return TestDatabase.settings(1);
     }
 
     private static void awaitListening(PostgresEventChannel c) throws InterruptedException {

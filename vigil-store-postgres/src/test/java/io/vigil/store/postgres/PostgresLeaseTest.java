@@ -4,22 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.store.Lease;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import org.junit.jupiter.api.Test;
 
 /** Against the real PostgreSQL that ./vigil test starts (see PostgresMetricStoreTest). */
 class PostgresLeaseTest {
-    private static String env(String name) {
-        String v = System.getenv(name);
-        if (v == null || v.isEmpty()) {
-            throw new AssertionError(name + " is not set: run ./vigil test, which starts PostgreSQL");
-        }
-        return v;
-    }
 
     private static PostgresSettings settings() {
-        return new PostgresSettings(env("VIGIL_TEST_PG_URL"), env("VIGIL_TEST_PG_USER"), "", 2);
+        return TestDatabase.settings(2);
     }
 
     @Test
@@ -41,7 +33,7 @@ class PostgresLeaseTest {
     void holderSessionKilled_anotherNodeTakesOver_andTheOldHolderKnowsItLostIt() throws Exception {
         try (Lease a = new PostgresLease(settings(), "retention");
              Lease b = new PostgresLease(settings(), "retention");
-             Connection admin = DriverManager.getConnection(env("VIGIL_TEST_PG_URL"), env("VIGIL_TEST_PG_USER"), "")) {
+             Connection admin = TestDatabase.connect()) {
             assertThat(a.tryAcquire()).isTrue();
             assertThat(b.tryAcquire()).isFalse();
             // What a SIGKILLed node or a cut network looks like to PostgreSQL: the session ends.

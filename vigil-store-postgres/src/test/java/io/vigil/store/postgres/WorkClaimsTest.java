@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,20 +22,13 @@ class WorkClaimsTest {
     private PostgresMetricStore nodeA;
     private PostgresMetricStore nodeB;
 
-    private static String env(String name) {
-        String v = System.getenv(name);
-        if (v == null || v.isEmpty()) {
-            throw new AssertionError(name + " is not set: run ./vigil test, which starts PostgreSQL");
-        }
-        return v;
-    }
 
     @BeforeEach
     void open() throws Exception {
-        PostgresSettings settings = new PostgresSettings(env("VIGIL_TEST_PG_URL"), env("VIGIL_TEST_PG_USER"), "", 4);
+        PostgresSettings settings = TestDatabase.settings(4);
         nodeA = PostgresMetricStore.open(settings);
         nodeB = PostgresMetricStore.open(settings);
-        try (Connection c = DriverManager.getConnection(env("VIGIL_TEST_PG_URL"), env("VIGIL_TEST_PG_USER"), "");
+        try (Connection c = TestDatabase.connect();
              Statement s = c.createStatement()) {
             s.execute("TRUNCATE work_item");
         }

@@ -12,6 +12,7 @@ import io.vigil.core.SeriesKey;
 import io.vigil.store.MetricStore;
 import io.vigil.store.Rollup;
 import io.vigil.store.SeriesRecord;
+import io.vigil.store.StorageException;
 import io.vigil.store.Tier;
 import java.time.Clock;
 import java.time.Instant;
@@ -85,6 +86,12 @@ public abstract class MetricStoreContract {
 
     /** Wipes all data at the test location; called before each test, with no store of this suite open. */
     protected abstract void clear();
+
+    /**
+     * Replaces the stored encoding of every rollup of a tier with {@code data}, behind the store's back (the
+     * backend's own SQL), to show how the store reports a corrupt row.
+     */
+    protected abstract void overwriteStoredRollups(Tier tier, byte[] data) throws Exception;
 
     @BeforeEach
     void openCleanStore() {
@@ -304,6 +311,17 @@ public abstract class MetricStoreContract {
         reopen();
 
         assertThat(store.checkpoint()).isEqualTo(5_678);
+    }
+
+    @Test
+    void read_corruptRow_throwsStorageExceptionNamingTheRow() throws Exception {
+        store.commit(List.of(TEMPERATURE), List.of(rollup(TEMPERATURE, T0, aggregate(MetricKind.GAUGE, T0, 1))), 1);
+        overwriteStoredRollups(Tier.TEN_SECONDS, new byte[] {1, 2});
+
+        assertThatThrownBy(() -> readAll(Tier.TEN_SECONDS, ids(TEMPERATURE), T0, T0 + HOUR))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("series " + TEMPERATURE.id())
+                .hasMessageContaining("rollup_10s");
     }
 
     @Test
