@@ -30,6 +30,14 @@ public record SeriesKey(String metric, Labels labels) {
             h = (h ^ 0x02) * 0x100000001b3L;
             h = mix(h, labels.value(i));
         }
+        return finish(h);
+    }
+
+    /**
+     * MurmurHash3's 64-bit finaliser: spreads every input bit over the whole result. Shared by the hashes that
+     * identify series (this id, and the ingest label cache); changing it would change every stored series id.
+     */
+    public static long finish(long h) {
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;

@@ -133,11 +133,6 @@ final class SeriesKeyCache {
         for (; i < to; i++) {
             h = (h ^ (buf[i] & 0xFF)) * 0x100000001B3L;
         }
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
+        return SeriesKey.finish(h);
     }
 }
