@@ -94,10 +94,18 @@ public final class PostgresLease implements Lease {
 
     @Override
     public synchronized void close() {
-        if (held) {
-            LOG.info("lease '{}' released", name);
+        if (held && connection != null) {
+            // Unlock explicitly: PostgreSQL ends a closed session's backend asynchronously, so closing alone would
+            // leave the lock held for a moment after close() returns.
+            try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                ps.setLong(1, key);
+                ps.execute();
+                LOG.info("lease '{}' released", name);
+            } catch (SQLException e) {
+                LOG.warn("lease '{}': unlock failed ({}); it lapses when the session ends", name, e.getSQLState());
+            }
         }
-        dropConnection(); // ending the session releases the advisory lock
+        dropConnection();
     }
 
     @Override
