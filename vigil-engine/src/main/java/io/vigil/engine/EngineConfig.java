@@ -44,9 +44,4 @@ public record EngineConfig(int seriesLimitPerMetric, Duration flushInterval, lon
         return new EngineConfig(limit, flushInterval, walSegmentBytes, retentionTenSeconds, retentionOneMinute,
                 retentionOneHour, downsampleLag);
     }
-
-    public EngineConfig withFlushInterval(Duration interval) {
-        return new EngineConfig(seriesLimitPerMetric, interval, walSegmentBytes, retentionTenSeconds,
-                retentionOneMinute, retentionOneHour, downsampleLag);
-    }
 }

@@ -115,11 +115,6 @@ public final class SeriesRegistry {
         }
     }
 
-    /** Every metric name. */
-    public List<String> metrics() {
-        return new ArrayList<>(byMetric.keySet());
-    }
-
     public Collection<Series> all() {
         return byKey.values();
     }

@@ -109,10 +109,6 @@ public final class VigilServer implements AutoCloseable {
         return engine;
     }
 
-    public long acceptedSamples() {
-        return http.acceptedSamples();
-    }
-
     @Override
     public void close() {
         http.close();

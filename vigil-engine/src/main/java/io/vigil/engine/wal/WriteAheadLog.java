@@ -345,15 +345,6 @@ public final class WriteAheadLog implements AutoCloseable {
         return durable;
     }
 
-    /** Bytes in all segments, for health and metrics. */
-    public long sizeBytes() {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.mapToLong(p -> p.toFile().length()).sum();
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
     /** Fsyncs what was written and closes the file; idempotent. */
     @Override
     public void close() {

@@ -23,7 +23,6 @@ public final class HttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
     private final Javalin app;
-    private final IngestRoutes ingest;
 
     /** The parts the API serves. */
     public record Parts(StorageEngine engine, QueryEngine queries, RemoteWriteDecoder remoteWrite,
@@ -31,7 +30,7 @@ public final class HttpApi implements AutoCloseable {
                         int maxConcurrentIngest) {}
 
     public HttpApi(Parts parts) {
-        this.ingest = new IngestRoutes(parts.engine(), parts.remoteWrite(), parts.otlp(), parts.json(),
+        IngestRoutes ingest = new IngestRoutes(parts.engine(), parts.remoteWrite(), parts.otlp(), parts.json(),
                 parts.maxBodyBytes(), parts.maxConcurrentIngest());
         QueryRoutes query = new QueryRoutes(parts.queries(), parts.engine().registry(), parts.engine().clock());
         ApiKeys keys = parts.keys();
@@ -67,11 +66,6 @@ public final class HttpApi implements AutoCloseable {
 
     public int port() {
         return app.port();
-    }
-
-    /** Samples accepted since start, for the demo and health output. */
-    public long acceptedSamples() {
-        return ingest.acceptedSamples.sum();
     }
 
     private static void problem(Context ctx, HttpProblem e) {

@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The three ingest endpoints: OTLP/HTTP {@code POST /v1/metrics}, Prometheus remote write {@code POST /api/v1/write}
@@ -35,8 +34,6 @@ final class IngestRoutes {
      * decompressed form). Handlers run on virtual threads, so without it a flood would have no limit but the heap.
      */
     private final Semaphore inFlight;
-    final LongAdder acceptedSamples = new LongAdder();
-    final LongAdder rejectedSamples = new LongAdder();
 
     IngestRoutes(StorageEngine engine, RemoteWriteDecoder remoteWrite, OtlpMetricsDecoder otlp, JsonBatchDecoder json,
                  long maxBodyBytes, int maxConcurrent) {
@@ -155,10 +152,7 @@ final class IngestRoutes {
 
     private IngestResult store(WriteBatch batch) {
         try {
-            IngestResult result = engine.write(batch);
-            acceptedSamples.add(result.accepted());
-            rejectedSamples.add(result.rejected());
-            return result;
+            return engine.write(batch);
         } catch (UncheckedIOException | StorageException | IllegalStateException e) {
             throw new HttpProblem(503, "storage is unavailable, nothing of this request was acknowledged; retry later",
                     5);
