@@ -7,13 +7,17 @@ import io.vigil.core.WriteBatch;
 import io.vigil.engine.wal.SampleRecord;
 import io.vigil.engine.wal.WriteAheadLog;
 import io.vigil.store.CheckResult;
+import io.vigil.store.Lease;
 import io.vigil.store.MetricStore;
 import io.vigil.store.Rollup;
 import io.vigil.store.RollupVisitor;
+import io.vigil.store.SeriesChanges;
 import io.vigil.store.SeriesRecord;
+import io.vigil.store.StorageException;
 import io.vigil.store.Tier;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -50,19 +54,34 @@ public final class StorageEngine implements AutoCloseable {
     private record Flushing(List<Rollup> rollups, long checkpoint) {}
 
     private static final Flushing NOT_FLUSHING = new Flushing(List.of(), Long.MAX_VALUE);
+    /** How often a failed flush is retried, and how often the maintenance lease is confirmed. */
+    static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
+    static final Duration LEASE_INTERVAL = Duration.ofSeconds(5);
+    static final Duration MAINTENANCE_INTERVAL = Duration.ofSeconds(60);
     private volatile Flushing flushing = NOT_FLUSHING;
+    /** A commit that failed without telling whether it took effect; resolved at the next flush. Guarded by flushMonitor. */
+    private boolean commitInDoubt;
+    private List<Series> inDoubtNewSeries = List.of();
+    /** Where {@link MetricStore#seriesAfter} continues; guarded by flushMonitor. */
+    private long seriesCursor;
+    /** When the store last failed a flush (epoch ms), 0 while it is healthy. */
+    private volatile long storeFailingSince;
+    private volatile String storeFailure;
     private final ScheduledExecutorService scheduler;
     private volatile boolean closed;
-    private volatile io.vigil.store.Lease maintenanceLease = io.vigil.store.Lease.local("maintenance");
+    private volatile Lease maintenanceLease = Lease.local("maintenance");
+    private volatile boolean maintenanceLeaseHeld;
 
     private StorageEngine(MetricStore store, EngineConfig config, Clock clock, Path walDir, boolean background) {
         this.store = store;
         this.config = config;
         this.clock = clock;
         this.registry = new SeriesRegistry(config.seriesLimitPerMetric());
-        for (SeriesRecord r : store.loadSeries()) {
+        SeriesChanges known = store.seriesAfter(0);
+        for (SeriesRecord r : known.series()) {
             registry.restore(r.key(), r.kind(), true);
         }
+        this.seriesCursor = known.cursor();
         long checkpoint = store.checkpoint();
         long[] replayed = new long[2];
         this.wal = WriteAheadLog.open(walDir, config.walSegmentBytes(), checkpoint, (seq, payload) -> {
@@ -73,10 +92,13 @@ public final class StorageEngine implements AutoCloseable {
             LOG.info("replayed {} write-ahead log records after checkpoint {}", replayed[0], checkpoint);
         }
         if (background) {
-            scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("vigil-flush").daemon(true).factory());
-            long flushMs = config.flushInterval().toMillis();
-            scheduler.scheduleWithFixedDelay(this::flushQuietly, flushMs, flushMs, TimeUnit.MILLISECONDS);
-            scheduler.scheduleWithFixedDelay(this::maintainQuietly, 30, 60, TimeUnit.SECONDS);
+            // Two threads, so a long downsampling run never delays a flush.
+            scheduler = Executors.newScheduledThreadPool(2,
+                    Thread.ofPlatform().name("vigil-storage-", 0).daemon(true).factory());
+            long tickMs = Math.min(RETRY_INTERVAL.toMillis(), config.flushInterval().toMillis());
+            scheduler.scheduleWithFixedDelay(new FlushTicker(), tickMs, tickMs, TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(new MaintenanceTicker(), 0, LEASE_INTERVAL.toMillis(),
+                    TimeUnit.MILLISECONDS);
         } else {
             scheduler = null;
         }
@@ -133,6 +155,10 @@ public final class StorageEngine implements AutoCloseable {
     public IngestResult write(WriteBatch batch) {
         if (closed) {
             throw new IllegalStateException("storage engine is closed");
+        }
+        if (storeFailingSince != 0) {
+            throw new StorageException("the store has been failing since " + java.time.Instant.ofEpochMilli(
+                    storeFailingSince) + "; writes resume by themselves once a flush succeeds", null, true);
         }
         List<String> errors = new ArrayList<>(batch.errors());
         long limitRejected = 0;
@@ -220,68 +246,129 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /**
-     * Commits the head to the store with the WAL position it covers, then drops the WAL segments it made redundant.
-     * On a store failure the head is restored and the WAL kept, so the next flush retries.
+     * Commits the head to the store with the WAL position it covers, drops the WAL segments it made redundant, and
+     * learns the series other nodes committed. When the store fails, the WAL keeps the data and the rollups stay
+     * visible to queries; the next flush first asks the store whether the failed commit took effect (a broken
+     * connection leaves that unknown), then commits what is still missing, so nothing is lost or counted twice.
      *
      * @throws io.vigil.store.StorageException if the store failed
      */
     public void flush() {
         synchronized (flushMonitor) {
-            List<Rollup> drained = new ArrayList<>();
-            List<SeriesRecord> newSeries = new ArrayList<>();
-            List<Series> newSeriesHandles = new ArrayList<>();
-            long checkpoint;
-            viewLock.writeLock().lock();
             try {
-                appendLock.writeLock().lock();
-                try {
-                    checkpoint = wal.roll();
-                    for (Series s : registry.all()) {
-                        if (!s.persisted) {
-                            newSeries.add(new SeriesRecord(s.key, s.kind));
-                            newSeriesHandles.add(s);
-                        }
-                        s.drainTo(drained);
-                    }
-                    flushing = new Flushing(drained, checkpoint);
-                } finally {
-                    appendLock.writeLock().unlock();
-                }
-            } finally {
-                viewLock.writeLock().unlock();
-            }
-            // No lock while the store commits: a query tells from the checkpoint of the snapshot it read whether
-            // these rollups are already in it (see read).
-            try {
-                store.commit(newSeries, drained, checkpoint);
+                resolveCommitInDoubt();
+                commitHead();
+                refreshSeries();
             } catch (RuntimeException e) {
-                viewLock.writeLock().lock();
-                try {
-                    for (Rollup r : drained) {
-                        registry.byId(r.seriesId()).putBack(r);
-                    }
-                    flushing = NOT_FLUSHING;
-                } finally {
-                    viewLock.writeLock().unlock();
+                if (storeFailingSince == 0) {
+                    storeFailingSince = Math.max(1, clock.millis());
                 }
+                storeFailure = e.toString();
                 throw e;
             }
-            for (Series s : newSeriesHandles) {
-                s.persisted = true;
+            if (storeFailingSince != 0) {
+                LOG.info("the store is reachable again after failing since {}; writes resume",
+                        java.time.Instant.ofEpochMilli(storeFailingSince));
+                storeFailingSince = 0;
+                storeFailure = null;
             }
+        }
+    }
+
+    /** Settles a commit that failed earlier: done if the store's checkpoint reached it, else its rollups go back. */
+    private void resolveCommitInDoubt() {
+        if (!commitInDoubt) {
+            return;
+        }
+        Flushing f = flushing;
+        if (store.checkpoint() >= f.checkpoint()) {
+            LOG.info("the commit up to WAL position {} that failed took effect after all", f.checkpoint());
+            committed(f, inDoubtNewSeries);
+        } else {
             viewLock.writeLock().lock();
             try {
-                flushing = NOT_FLUSHING;
-                // The store has encoded or merged them and keeps no reference; queries copied what they read
-                // under the view lock, which no query holds now.
-                for (Rollup r : drained) {
-                    registry.byId(r.seriesId()).recycle(r.aggregate());
+                for (Rollup r : f.rollups()) {
+                    registry.byId(r.seriesId()).putBack(r);
                 }
+                flushing = NOT_FLUSHING;
             } finally {
                 viewLock.writeLock().unlock();
             }
-            wal.deleteBefore(checkpoint);
         }
+        commitInDoubt = false;
+        inDoubtNewSeries = List.of();
+    }
+
+    private void commitHead() {
+        List<Rollup> drained = new ArrayList<>();
+        List<SeriesRecord> newSeries = new ArrayList<>();
+        List<Series> newSeriesHandles = new ArrayList<>();
+        Flushing f;
+        viewLock.writeLock().lock();
+        try {
+            appendLock.writeLock().lock();
+            try {
+                long checkpoint = wal.roll();
+                for (Series s : registry.all()) {
+                    if (!s.persisted) {
+                        newSeries.add(new SeriesRecord(s.key, s.kind));
+                        newSeriesHandles.add(s);
+                    }
+                    s.drainTo(drained);
+                }
+                f = new Flushing(drained, checkpoint);
+                flushing = f;
+            } finally {
+                appendLock.writeLock().unlock();
+            }
+        } finally {
+            viewLock.writeLock().unlock();
+        }
+        // No lock while the store commits: a query tells from the checkpoint of the snapshot it read whether
+        // these rollups are already in it (see read).
+        try {
+            store.commit(newSeries, drained, f.checkpoint());
+        } catch (RuntimeException e) {
+            commitInDoubt = true;
+            inDoubtNewSeries = newSeriesHandles;
+            throw e;
+        }
+        committed(f, newSeriesHandles);
+    }
+
+    private void committed(Flushing f, List<Series> newSeries) {
+        for (Series s : newSeries) {
+            s.persisted = true;
+        }
+        viewLock.writeLock().lock();
+        try {
+            flushing = NOT_FLUSHING;
+            // The store has encoded or merged them and keeps no reference; queries copied what they read
+            // under the view lock, which no query holds now.
+            for (Rollup r : f.rollups()) {
+                registry.byId(r.seriesId()).recycle(r.aggregate());
+            }
+        } finally {
+            viewLock.writeLock().unlock();
+        }
+        wal.deleteBefore(f.checkpoint());
+    }
+
+    /** Registers the series that other nodes sharing the store committed since the last call. */
+    private void refreshSeries() {
+        SeriesChanges changes = store.seriesAfter(seriesCursor);
+        for (SeriesRecord r : changes.series()) {
+            registry.restore(r.key(), r.kind(), true);
+        }
+        seriesCursor = changes.cursor();
+    }
+
+    /**
+     * Null while the store accepts flushes; otherwise why not. While it fails, {@link #write} refuses new data
+     * (so the head cannot grow without bound) and the flush is retried every second.
+     */
+    public String storeFailure() {
+        return storeFailingSince == 0 ? null : storeFailure;
     }
 
     private void flushQuietly() {
@@ -292,12 +379,55 @@ public final class StorageEngine implements AutoCloseable {
         }
     }
 
+    /** Runs the flush every flush interval, and every second while the store is failing. */
+    private final class FlushTicker implements Runnable {
+        private long lastFlush = System.nanoTime();
+
+        @Override
+        public void run() {
+            long now = System.nanoTime();
+            if (storeFailingSince != 0 || now - lastFlush >= config.flushInterval().toNanos()) {
+                lastFlush = now;
+                flushQuietly();
+            }
+        }
+    }
+
+    /** Confirms the maintenance lease every 5 s and runs maintenance every minute while it is held. */
+    private final class MaintenanceTicker implements Runnable {
+        /** The first run comes 30 s after start, as a node that just started is busy replaying and flushing. */
+        private long lastRun = System.nanoTime() - MAINTENANCE_INTERVAL.toNanos() + Duration.ofSeconds(30).toNanos();
+
+        @Override
+        public void run() {
+            boolean held;
+            try {
+                held = maintenanceLease.tryAcquire();
+            } catch (RuntimeException e) {
+                LOG.warn("maintenance lease check failed: {}", e.toString());
+                held = false;
+            }
+            maintenanceLeaseHeld = held;
+            long now = System.nanoTime();
+            if (held && now - lastRun >= MAINTENANCE_INTERVAL.toNanos()) {
+                lastRun = now;
+                maintainQuietly();
+            }
+        }
+    }
+
     /**
      * Makes downsampling and retention a singleton job: {@link #maintain()} runs only while this node holds the
      * lease (with several nodes on one database). The default is {@link io.vigil.store.Lease#local}, always held.
      */
-    public void maintenanceLease(io.vigil.store.Lease lease) {
+    public void maintenanceLease(Lease lease) {
         this.maintenanceLease = java.util.Objects.requireNonNull(lease, "lease");
+        this.maintenanceLeaseHeld = false;
+    }
+
+    /** Whether this node held the maintenance lease at its last check (every 5 s). */
+    public boolean holdsMaintenanceLease() {
+        return maintenanceLeaseHeld;
     }
 
     /**
@@ -306,8 +436,10 @@ public final class StorageEngine implements AutoCloseable {
      */
     public boolean maintain() {
         if (!maintenanceLease.tryAcquire()) {
+            maintenanceLeaseHeld = false;
             return false;
         }
+        maintenanceLeaseHeld = true;
         long now = clock.millis();
         long lag = config.downsampleLag().toMillis();
         store.downsample(Tier.TEN_SECONDS, now - lag);
@@ -417,6 +549,7 @@ public final class StorageEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("final flush failed; the WAL keeps the data for the next start: {}", e.toString());
         }
+        maintenanceLease.close();
         wal.close();
         store.close();
     }

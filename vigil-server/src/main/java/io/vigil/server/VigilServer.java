@@ -10,7 +10,7 @@ import io.vigil.server.auth.AdminKeyFile;
 import io.vigil.server.auth.ApiKeys;
 import io.vigil.server.config.VigilConfig;
 import io.vigil.server.http.HttpApi;
-import io.vigil.store.embedded.EmbeddedMetricStore;
+import io.vigil.server.storage.StorageBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -24,22 +24,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Vigil node on the embedded store: data directory (locked against a second process), storage engine,
- * decoders and HTTP API. {@link #close()} stops HTTP first, then commits and closes storage.
+ * One running Vigil node: data directory (locked against a second process; it holds the WAL, and the embedded store
+ * when that is the backend), storage backend, storage engine, decoders and HTTP API. {@link #close()} stops HTTP
+ * first, then commits and closes storage.
  */
 public final class VigilServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
 
     private final StorageEngine engine;
+    private final StorageBackend backend;
     private final HttpApi http;
     private final FileLock lock;
     private final FileChannel lockChannel;
     private final Path adminKeyFile;
     private final int port;
 
-    private VigilServer(StorageEngine engine, HttpApi http, FileLock lock, FileChannel lockChannel, Path adminKeyFile,
-                        int port) {
+    private VigilServer(StorageEngine engine, StorageBackend backend, HttpApi http, FileLock lock,
+                        FileChannel lockChannel, Path adminKeyFile, int port) {
         this.engine = engine;
+        this.backend = backend;
         this.http = http;
         this.lock = lock;
         this.lockChannel = lockChannel;
@@ -47,16 +50,26 @@ public final class VigilServer implements AutoCloseable {
         this.port = port;
     }
 
+    /** Starts a node with the default node id {@value #DEFAULT_NODE_ID}. */
+    public static VigilServer start(Path dataDir, VigilConfig config, String bind, int port, Map<String, String> env,
+                                    Clock clock) {
+        return start(dataDir, config, DEFAULT_NODE_ID, bind, port, env, clock);
+    }
+
+    /** The node id of a node started without one. */
+    public static final String DEFAULT_NODE_ID = "node-1";
+
     /**
      * Starts a node.
      *
+     * @param nodeId the node's id among the nodes sharing a PostgreSQL database; see {@link io.vigil.store.NodeId}
      * @param bind address to listen on
      * @param port port, 0 for any free one
      * @param env the process environment (for {@code VIGIL_API_KEY} and {@code keyEnv} keys)
-     * @throws IllegalStateException when another process uses the data directory
+     * @throws IllegalStateException when another process uses the data directory, or another node the node id
      */
-    public static VigilServer start(Path dataDir, VigilConfig config, String bind, int port, Map<String, String> env,
-                                    Clock clock) {
+    public static VigilServer start(Path dataDir, VigilConfig config, String nodeId, String bind, int port,
+                                    Map<String, String> env, Clock clock) {
         FileChannel lockChannel = null;
         FileLock lock;
         try {
@@ -76,24 +89,42 @@ public final class VigilServer implements AutoCloseable {
             adminKeyFile = dataDir.resolve("admin.key");
             keys = keys.withAdminKey("admin.key", AdminKeyFile.readOrCreate(adminKeyFile));
         }
-        StorageEngine engine = StorageEngine.open(EmbeddedMetricStore.open(dataDir.resolve("store")),
-                dataDir.resolve("wal"), config.storage().engineConfig(), clock);
+        StorageBackend backend;
+        StorageEngine engine;
+        try {
+            backend = StorageBackend.open(config.storage(), dataDir, nodeId, env);
+        } catch (RuntimeException e) {
+            release(lock, lockChannel);
+            throw e;
+        }
+        try {
+            engine = StorageEngine.open(backend.store(), dataDir.resolve("wal"), config.storage().engineConfig(), clock);
+        } catch (RuntimeException e) {
+            backend.store().close();
+            backend.releaseNodeId();
+            release(lock, lockChannel);
+            throw e;
+        }
+        engine.maintenanceLease(backend.maintenanceLease());
         LabelRules rules = LabelRules.DEFAULTS;
         int maxBody = (int) Math.min(Integer.MAX_VALUE, config.server().maxBodyBytes());
         HttpApi http = new HttpApi(new HttpApi.Parts(engine, new QueryEngine(engine),
                 new RemoteWriteDecoder(rules, clock, (int) Math.min(256L << 20, maxBody * 4L), 1 << 20),
                 new OtlpMetricsDecoder(rules, clock), new JsonBatchDecoder(rules, clock), keys,
-                config.server().maxBodyBytes(), config.server().maxConcurrentIngest()));
+                config.server().maxBodyBytes(), config.server().maxConcurrentIngest(),
+                new HttpApi.NodeInfo(nodeId, config.storage().backend())));
         int bound;
         try {
             bound = http.start(bind, port);
         } catch (RuntimeException e) {
             engine.close();
+            backend.releaseNodeId();
+            release(lock, lockChannel);
             throw e;
         }
-        LOG.info("Vigil listening on http://{}:{} (data in {}, {} series known, keys: {})", bind, bound, dataDir,
-                engine.registry().size(), keys.describe());
-        return new VigilServer(engine, http, lock, lockChannel, adminKeyFile, bound);
+        LOG.info("Vigil node {} listening on http://{}:{} (WAL in {}, {}, {} series known, keys: {})", nodeId, bind,
+                bound, dataDir, backend.describe(), engine.registry().size(), keys.describe());
+        return new VigilServer(engine, backend, http, lock, lockChannel, adminKeyFile, bound);
     }
 
     public int port() {
@@ -113,9 +144,14 @@ public final class VigilServer implements AutoCloseable {
     public void close() {
         http.close();
         engine.close();
+        backend.releaseNodeId();
+        release(lock, lockChannel);
+    }
+
+    private static void release(FileLock lock, FileChannel channel) {
         try {
             lock.release();
-            lockChannel.close();
+            channel.close();
         } catch (IOException e) {
             LOG.warn("releasing data directory lock: {}", e.getMessage());
         }

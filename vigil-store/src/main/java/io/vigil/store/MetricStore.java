@@ -8,26 +8,38 @@ import java.util.List;
  *
  * <p>The engine in front of it keeps a write-ahead log and an in-memory head; it calls {@link #commit} to move a
  * batch of rollups out of the head together with the WAL position they cover, so a store never sees a partial
- * flush. Every backend passes the same contract suite ({@code MetricStoreContract}) with the same answers.
+ * flush. A commit whose outcome is unknown (the connection broke before the answer) is resolved by reading
+ * {@link #checkpoint()} afterwards: it took effect if and only if the checkpoint reached its value. Every backend passes the same contract suite ({@code MetricStoreContract}) with the same answers.
  *
  * <p>Implementations are thread-safe. Methods throw {@link StorageException} when the backend fails.
  */
 public interface MetricStore extends AutoCloseable {
 
-    /** Every series ever committed, in no particular order. */
-    List<SeriesRecord> loadSeries();
+    /** Every series ever committed, by any node, in no particular order. */
+    default List<SeriesRecord> loadSeries() {
+        return seriesAfter(0).series();
+    }
+
+    /**
+     * The series committed after {@code cursor} (by this node or any other node sharing the store), and the cursor
+     * for the next call. Start with 0 (everything). A series committed concurrently with this call is returned by
+     * this call or by the next one, never by neither; a series is returned more than once only if the caller goes
+     * back to an older cursor.
+     */
+    SeriesChanges seriesAfter(long cursor);
 
     /**
      * Atomically stores series definitions (existing ones are ignored), merges the rollups into
      * {@link Tier#TEN_SECONDS} (a rollup for a series and bucket that already exists is merged with it, the stored
-     * one first), and records {@code checkpoint} as the WAL position now covered. Either all of it is durable when
-     * this returns, or none of it is.
+     * one first), and records {@code checkpoint} as the WAL position of this node now covered. Either all of it is
+     * durable when this returns, or none of it is. Stores shared by several nodes keep one checkpoint per node (the
+     * node id is given when the store is opened); commits of different nodes may run concurrently.
      *
      * @param checkpoint a non-decreasing WAL position; see {@link #checkpoint()}
      */
     void commit(Collection<SeriesRecord> series, Collection<Rollup> rollups, long checkpoint);
 
-    /** The checkpoint of the last successful {@link #commit}, or 0 for a new store. */
+    /** The checkpoint of this node's last successful {@link #commit}, or 0 for a new store or node. */
     long checkpoint();
 
     /**

@@ -10,4 +10,18 @@ public record SeriesRecord(SeriesKey key, MetricKind kind) {
     public long id() {
         return key.id();
     }
+
+    /**
+     * Decodes a stored series row (metric name, {@link CanonicalLabels} JSON, {@link MetricKind#code()}).
+     *
+     * @param where names the store in the error message
+     * @throws StorageException when the row cannot be decoded
+     */
+    public static SeriesRecord decode(long id, String metric, String labels, int kindCode, String where) {
+        try {
+            return new SeriesRecord(new SeriesKey(metric, CanonicalLabels.decode(labels)), MetricKind.ofCode(kindCode));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new StorageException(where + ": series " + id + " cannot be decoded: " + e.getMessage(), e, false);
+        }
+    }
 }

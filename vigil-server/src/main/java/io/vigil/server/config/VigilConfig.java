@@ -26,7 +26,7 @@ public record VigilConfig(Server server, Storage storage, Auth auth) {
 
     public VigilConfig {
         server = server == null ? new Server(null, null, null, null) : server;
-        storage = storage == null ? new Storage(null, null, null, null, null, null) : storage;
+        storage = storage == null ? new Storage(null, null, null, null, null, null, null, null) : storage;
         auth = auth == null ? new Auth(List.of()) : auth;
     }
 
@@ -59,6 +59,9 @@ public record VigilConfig(Server server, Storage storage, Auth auth) {
     }
 
     /**
+     * @param backend {@code embedded} (default: SQLite in the data directory) or {@code postgres} (several nodes
+     *     sharing one PostgreSQL database, see {@code docs/deploy-postgres.md})
+     * @param postgres connection settings when {@code backend} is {@code postgres}
      * @param seriesLimitPerMetric default 50000
      * @param flushInterval default 10s
      * @param retentionTenSeconds default 7d
@@ -66,8 +69,22 @@ public record VigilConfig(Server server, Storage storage, Auth auth) {
      * @param retentionOneHour default 730d
      * @param walSegmentBytes default 64 MiB
      */
-    public record Storage(Integer seriesLimitPerMetric, String flushInterval, String retentionTenSeconds,
-                          String retentionOneMinute, String retentionOneHour, Long walSegmentBytes) {
+    public record Storage(String backend, Postgres postgres, Integer seriesLimitPerMetric, String flushInterval,
+                          String retentionTenSeconds, String retentionOneMinute, String retentionOneHour,
+                          Long walSegmentBytes) {
+
+        public Storage {
+            backend = backend == null ? "embedded" : backend;
+            if (!backend.equals("embedded") && !backend.equals("postgres")) {
+                throw new IllegalArgumentException("storage.backend was '" + backend
+                        + "' but it must be embedded or postgres");
+            }
+            postgres = postgres == null ? new Postgres(null, null, null, null, null) : postgres;
+        }
+
+        public boolean isPostgres() {
+            return backend.equals("postgres");
+        }
 
         /** The engine settings these describe, validated. */
         public EngineConfig engineConfig() {
@@ -83,6 +100,45 @@ public record VigilConfig(Server server, Storage storage, Auth auth) {
                     retentionOneHour == null ? d.retentionOneHour()
                             : DurationText.parse("storage.retentionOneHour", retentionOneHour),
                     d.downsampleLag());
+        }
+    }
+
+    /**
+     * PostgreSQL connection settings; each may instead come from the environment. The password is never logged.
+     *
+     * @param url JDBC URL {@code jdbc:postgresql://host:port/database}; else {@code VIGIL_POSTGRES_URL}
+     * @param user database role; else {@code VIGIL_POSTGRES_USER}
+     * @param password the password itself (prefer {@code passwordEnv})
+     * @param passwordEnv the environment variable holding the password; default {@code VIGIL_POSTGRES_PASSWORD}
+     * @param maxPoolSize pooled connections per node, default 8
+     */
+    public record Postgres(String url, String user, String password, String passwordEnv, Integer maxPoolSize) {
+        public Postgres {
+            passwordEnv = passwordEnv == null ? "VIGIL_POSTGRES_PASSWORD" : passwordEnv;
+            maxPoolSize = maxPoolSize == null ? 8 : maxPoolSize;
+            if (maxPoolSize < 2 || maxPoolSize > 200) {
+                throw new IllegalArgumentException("storage.postgres.maxPoolSize was " + maxPoolSize
+                        + " but it must be between 2 and 200");
+            }
+        }
+
+        /** The URL from the config, else from {@code VIGIL_POSTGRES_URL}; null when neither is set. */
+        public String url(java.util.Map<String, String> env) {
+            return url != null ? url : env.get("VIGIL_POSTGRES_URL");
+        }
+
+        public String user(java.util.Map<String, String> env) {
+            return user != null ? user : env.get("VIGIL_POSTGRES_USER");
+        }
+
+        public String password(java.util.Map<String, String> env) {
+            return password != null ? password : env.get(passwordEnv);
+        }
+
+        @Override
+        public String toString() {
+            return "Postgres[url=" + (url == null ? "(from environment)" : "(set)") + ", user=" + user + ", password=" + (password == null ? "(none)" : "***")
+                    + ", passwordEnv=" + passwordEnv + ", maxPoolSize=" + maxPoolSize + "]";
         }
     }
 

@@ -27,7 +27,10 @@ public final class HttpApi implements AutoCloseable {
     /** The parts the API serves. */
     public record Parts(StorageEngine engine, QueryEngine queries, RemoteWriteDecoder remoteWrite,
                         OtlpMetricsDecoder otlp, JsonBatchDecoder json, ApiKeys keys, long maxBodyBytes,
-                        int maxConcurrentIngest) {}
+                        int maxConcurrentIngest, NodeInfo node) {}
+
+    /** What {@code GET /api/v1/status} says about this node. */
+    public record NodeInfo(String nodeId, String storageBackend) {}
 
     public HttpApi(Parts parts) {
         IngestRoutes ingest = new IngestRoutes(parts.engine(), parts.remoteWrite(), parts.otlp(), parts.json(),
@@ -50,12 +53,30 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.post("/api/v1/metrics", ingest::json);
             cfg.routes.get("/api/v1/query", query::query);
             cfg.routes.get("/api/v1/series", query::series);
+            cfg.routes.get("/api/v1/status", ctx -> status(ctx, parts));
             cfg.routes.exception(HttpProblem.class, (e, ctx) -> problem(ctx, e));
+            cfg.routes.exception(io.vigil.store.StorageException.class, (e, ctx) -> {
+                LOG.warn("{} {} failed: the store is unavailable: {}", ctx.method(), ctx.path(), e.getMessage());
+                problem(ctx, new HttpProblem(503, "storage is unavailable; retry later", 5));
+            });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
                 ctx.status(500).json(Map.of("error", "internal error; the server log has details"));
             });
         });
+    }
+
+    private static void status(Context ctx, Parts parts) {
+        StorageEngine engine = parts.engine();
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("node", parts.node().nodeId());
+        out.put("storage", parts.node().storageBackend());
+        out.put("series", engine.registry().size());
+        out.put("leases", Map.of("maintenance", engine.holdsMaintenanceLease()));
+        String failure = engine.storeFailure();
+        out.put("writable", failure == null);
+        out.put("flushIntervalSeconds", engine.config().flushInterval().toSeconds());
+        ctx.json(out);
     }
 
     /** Starts listening; returns the bound port (useful with port 0). */

@@ -124,6 +124,9 @@ final class IngestRoutes {
     }
 
     private void bounded(Context ctx, java.util.function.Consumer<Context> handler) {
+        if (engine.storeFailure() != null) {
+            throw STORE_DOWN;
+        }
         boolean acquired;
         try {
             acquired = inFlight.tryAcquire(5, TimeUnit.SECONDS);
@@ -154,10 +157,12 @@ final class IngestRoutes {
         try {
             return engine.write(batch);
         } catch (UncheckedIOException | StorageException | IllegalStateException e) {
-            throw new HttpProblem(503, "storage is unavailable, nothing of this request was acknowledged; retry later",
-                    5);
+            throw STORE_DOWN;
         }
     }
+
+    private static final HttpProblem STORE_DOWN = new HttpProblem(503,
+            "storage is unavailable, nothing of this request was acknowledged; retry later", 5);
 
     private static String mediaType(Context ctx) {
         String ct = ctx.header("Content-Type");

@@ -8,6 +8,7 @@ import io.vigil.store.CheckResult;
 import io.vigil.store.MetricStore;
 import io.vigil.store.Rollup;
 import io.vigil.store.RollupVisitor;
+import io.vigil.store.SeriesChanges;
 import io.vigil.store.SeriesRecord;
 import io.vigil.store.StorageException;
 import io.vigil.store.Tier;
@@ -195,37 +196,37 @@ public final class EmbeddedMetricStore implements MetricStore {
     /**
      * {@inheritDoc}
      *
+     * <p>The cursor is the next insertion sequence number ({@code series.seq}); SQLite has one writer, so sequence
+     * order is commit order.
+     *
      * @throws StorageException if the database cannot be read or holds a series it cannot decode
      * @throws IllegalStateException if the store is closed
      */
     @Override
-    public List<SeriesRecord> loadSeries() {
+    public SeriesChanges seriesAfter(long cursor) {
         return withReader("loading series", r -> {
             List<SeriesRecord> out = new ArrayList<>();
+            long next = cursor;
             int mismatched = 0;
-            try (ResultSet rs = r.prepare("SELECT id, metric, labels, kind FROM series").executeQuery()) {
+            PreparedStatement ps = r.prepare("SELECT id, metric, labels, kind, seq FROM series WHERE seq >= ?");
+            ps.setLong(1, cursor);
+            try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long id = rs.getLong(1);
-                    SeriesKey key;
-                    MetricKind kind;
-                    try {
-                        key = new SeriesKey(rs.getString(2), CanonicalLabels.decode(rs.getString(3)));
-                        kind = MetricKind.ofCode(rs.getInt(4));
-                    } catch (IllegalArgumentException e) {
-                        throw new StorageException("embedded store " + dbFile + ": series " + id
-                                + " cannot be decoded: " + e.getMessage(), e, false);
-                    }
-                    if (key.id() != id) {
+                    SeriesRecord s = SeriesRecord.decode(id, rs.getString(2), rs.getString(3), rs.getInt(4),
+                            "embedded store " + dbFile);
+                    if (s.id() != id) {
                         mismatched++;
                     }
-                    out.add(new SeriesRecord(key, kind));
+                    out.add(s);
+                    next = Math.max(next, rs.getLong(5) + 1);
                 }
             }
             if (mismatched > 0) {
                 log.warn("{} series in {} are stored under an id that differs from SeriesKey.id(); their rollups"
                         + " will not be found under the new id", mismatched, dbFile);
             }
-            return out;
+            return new SeriesChanges(out, next);
         });
     }
 
@@ -285,7 +286,8 @@ public final class EmbeddedMetricStore implements MetricStore {
         if (series.isEmpty()) {
             return;
         }
-        PreparedStatement ins = w.prepare("INSERT OR IGNORE INTO series (id, metric, labels, kind) VALUES (?, ?, ?, ?)");
+        PreparedStatement ins = w.prepare("INSERT OR IGNORE INTO series (id, metric, labels, kind, seq)"
+                + " VALUES (?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM series))");
         int n = 0;
         for (SeriesRecord s : series) {
             ins.setLong(1, s.id());

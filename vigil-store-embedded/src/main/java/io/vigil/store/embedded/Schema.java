@@ -11,10 +11,12 @@ import java.util.List;
  * The SQLite schema of the embedded store, created with plain SQL when a store opens.
  *
  * <pre>{@code
- * schema_version(version INTEGER)                       -- one row; 1 for this layout
+ * schema_version(version INTEGER)                       -- one row; 2 for this layout
  * series(id INTEGER PRIMARY KEY,                        -- SeriesKey.id(), signed 64-bit (the rowid itself)
  *        metric TEXT, labels TEXT,                      -- labels as canonical JSON, see CanonicalLabels
- *        kind INTEGER)                                  -- MetricKind.code()
+ *        kind INTEGER,                                  -- MetricKind.code()
+ *        seq INTEGER)                                   -- insertion order, for seriesAfter (version 2)
+ * series_by_seq ON series(seq)
  * rollup_10s / rollup_1m / rollup_1h(                   -- one table per Tier
  *        series_id INTEGER, bucket_start INTEGER,       -- epoch milliseconds, aligned to the tier width
  *        data BLOB,                                     -- Aggregate.encode()
@@ -29,7 +31,7 @@ import java.util.List;
  * written by a newer version is refused rather than guessed at.
  */
 final class Schema {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final String CHECKPOINT = "checkpoint";
 
     private Schema() {}
@@ -72,8 +74,14 @@ final class Schema {
             if (found == VERSION) {
                 return found;
             }
-            for (String ddl : ddl()) {
+            for (String ddl : found == 0 ? ddl() : List.<String>of()) {
                 st.execute(ddl);
+            }
+            if (found < 2) {
+                if (found == 1) {
+                    st.execute("ALTER TABLE series ADD COLUMN seq INTEGER NOT NULL DEFAULT 0");
+                }
+                st.execute("CREATE INDEX IF NOT EXISTS series_by_seq ON series (seq)");
             }
             st.execute("DELETE FROM schema_version");
             st.execute("INSERT INTO schema_version (version) VALUES (" + VERSION + ")");
@@ -84,7 +92,7 @@ final class Schema {
     private static List<String> ddl() {
         var out = new java.util.ArrayList<String>();
         out.add("CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, metric TEXT NOT NULL,"
-                + " labels TEXT NOT NULL, kind INTEGER NOT NULL)");
+                + " labels TEXT NOT NULL, kind INTEGER NOT NULL, seq INTEGER NOT NULL DEFAULT 0)");
         for (Tier t : Tier.values()) {
             out.add("CREATE TABLE IF NOT EXISTS " + table(t) + " (series_id INTEGER NOT NULL,"
                     + " bucket_start INTEGER NOT NULL, data BLOB NOT NULL,"

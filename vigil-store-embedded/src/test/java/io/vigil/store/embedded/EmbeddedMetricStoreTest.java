@@ -83,7 +83,7 @@ class EmbeddedMetricStoreTest extends MetricStoreContract {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement st = c.createStatement()) {
             assertThat(query(st, "PRAGMA journal_mode")).isEqualTo("wal");
-            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("1");
+            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("2");
         }
     }
 
@@ -127,6 +127,33 @@ class EmbeddedMetricStoreTest extends MetricStoreContract {
                 .hasMessageContaining(EmbeddedMetricStore.FILE_NAME)
                 .hasMessageContaining("not a Vigil database or is damaged")
                 .satisfies(e -> assertThat(((StorageException) e).retryable()).isFalse());
+    }
+
+    @Test
+    void open_versionOneDatabase_isUpgradedAndKeepsItsSeries() throws SQLException {
+        store.commit(List.of(REQUESTS, LATENCY), List.of(), 4);
+        store.close();
+        store = null;
+        Path file = dataDir().resolve(EmbeddedMetricStore.FILE_NAME);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement st = c.createStatement()) {
+            // Back to layout 1: no seq column.
+            st.execute("DROP INDEX series_by_seq");
+            st.execute("ALTER TABLE series DROP COLUMN seq");
+            st.execute("UPDATE schema_version SET version = 1");
+        }
+
+        store = EmbeddedMetricStore.open(dataDir());
+
+        assertThat(store.loadSeries()).containsExactlyInAnyOrder(REQUESTS, LATENCY);
+        assertThat(store.checkpoint()).isEqualTo(4);
+        long cursor = store.seriesAfter(0).cursor();
+        store.commit(List.of(TEMPERATURE), List.of(), 5);
+        assertThat(store.seriesAfter(cursor).series()).containsExactly(TEMPERATURE);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement st = c.createStatement()) {
+            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("2");
+        }
     }
 
     @Test

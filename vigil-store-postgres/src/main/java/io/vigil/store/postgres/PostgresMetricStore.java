@@ -4,12 +4,13 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.vigil.core.Aggregate;
 import io.vigil.core.MetricKind;
-import io.vigil.core.SeriesKey;
 import io.vigil.store.CanonicalLabels;
 import io.vigil.store.CheckResult;
 import io.vigil.store.MetricStore;
+import io.vigil.store.NodeId;
 import io.vigil.store.Rollup;
 import io.vigil.store.RollupVisitor;
+import io.vigil.store.SeriesChanges;
 import io.vigil.store.SeriesRecord;
 import io.vigil.store.StorageException;
 import io.vigil.store.Tier;
@@ -41,12 +42,17 @@ import org.slf4j.LoggerFactory;
  * Created and upgraded by Flyway from {@code classpath:db/migration/postgres}:
  * {@code series(id, metric, labels, kind)}, one table per tier {@code rollup_10s/rollup_1m/rollup_1h(series_id,
  * bucket_start, data)} with primary key {@code (series_id, bucket_start)} and an index on {@code bucket_start}, and
- * {@code meta(key, value)} holding {@code checkpoint} and the per-tier watermarks {@code downsampled.<TIER>}.
+ * {@code meta(key, value)} holding each node's WAL checkpoint {@code checkpoint.<node>} and the per-tier watermarks
+ * {@code downsampled.<TIER>}. Each series row records the inserting transaction ({@code tx xid8}) for
+ * {@link #seriesAfter}.
  *
  * <h2>Transactions and concurrency</h2>
- * Writes run in READ COMMITTED transactions. {@link #commit} first locks the {@code checkpoint} row of
- * {@code meta} ({@code SELECT ... FOR UPDATE}), so commits from several nodes are serialized and cannot deadlock;
- * {@link #downsample} likewise locks the watermark row of its source tier. Rollups are written in primary-key order.
+ * Writes run in READ COMMITTED transactions. {@link #commit} first locks this node's {@code checkpoint.<node>} row
+ * of {@code meta} ({@code SELECT ... FOR UPDATE}), so one node's commits are serialized while different nodes commit
+ * concurrently; {@link #downsample} likewise locks the watermark row of its source tier. Rollups are written in
+ * primary-key order, so concurrent commits wait for each other's rows rather than deadlock; when two nodes insert the
+ * same new row, the loser's transaction rolls back on the unique violation and is run again (as is one chosen as a
+ * deadlock victim), and then merges into the winner's row.
  * Rows that already exist are found with one {@code SELECT ... FOR UPDATE} per slice of keys (the JDBC batch is
  * sent with {@code reWriteBatchedInserts=true}, so per-row update counts cannot tell conflicts apart), merged in Java
  * and updated; the others are inserted. Reads run in a REPEATABLE READ, read-only transaction: the checkpoint and
@@ -61,7 +67,8 @@ import org.slf4j.LoggerFactory;
 public final class PostgresMetricStore implements MetricStore {
     /** Flyway location of the migrations. */
     public static final String MIGRATIONS = "classpath:db/migration/postgres";
-    static final String CHECKPOINT = "checkpoint";
+    /** Prefix of each node's checkpoint key in {@code meta}: {@code checkpoint.<node id>}. */
+    static final String CHECKPOINT_PREFIX = "checkpoint.";
     /** Rows per JDBC batch and keys per lookup query; bounds the memory one statement holds. */
     static final int BATCH = 5_000;
     /** Rows fetched per round trip when reading. */
@@ -70,12 +77,16 @@ public final class PostgresMetricStore implements MetricStore {
     private static final Logger log = LoggerFactory.getLogger(PostgresMetricStore.class);
 
     private final PostgresSettings settings;
+    private final String nodeId;
+    private final String checkpointKey;
     private final String where;
     private final HikariDataSource pool;
     private volatile boolean closed;
 
-    private PostgresMetricStore(PostgresSettings settings, HikariDataSource pool) {
+    private PostgresMetricStore(PostgresSettings settings, String nodeId, HikariDataSource pool) {
         this.settings = settings;
+        this.nodeId = nodeId;
+        this.checkpointKey = CHECKPOINT_PREFIX + nodeId;
         this.where = "postgres store " + settings.redactedUrl();
         this.pool = pool;
     }
@@ -86,12 +97,14 @@ public final class PostgresMetricStore implements MetricStore {
     }
 
     /**
-     * Opens a pool on the database and migrates its schema to the newest version.
+     * Opens a pool on the database for one node and migrates its schema to the newest version.
      *
+     * @param nodeId the node's id (see {@link NodeId}); it names this node's WAL checkpoint
      * @throws StorageException if the database cannot be reached or migrated; the message never holds the password
      */
-    public static PostgresMetricStore open(PostgresSettings settings) {
+    public static PostgresMetricStore open(PostgresSettings settings, String nodeId) {
         Objects.requireNonNull(settings, "settings");
+        NodeId.check(nodeId);
         String where = "postgres store " + settings.redactedUrl();
         HikariConfig cfg = new HikariConfig();
         cfg.setPoolName("vigil-postgres");
@@ -107,6 +120,8 @@ public final class PostgresMetricStore implements MetricStore {
         cfg.setInitializationFailTimeout(1);
         cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
         cfg.addDataSourceProperty("ApplicationName", "vigil");
+        // Keeps row values (label values) of constraint violations out of exception messages and so out of logs.
+        cfg.addDataSourceProperty("logServerErrorDetail", "false");
         HikariDataSource pool = null;
         try {
             pool = new HikariDataSource(cfg);
@@ -116,7 +131,7 @@ public final class PostgresMetricStore implements MetricStore {
                     .load()
                     .migrate();
             log.info("Opened {} (pool of up to {} connections)", where, settings.maxPoolSize());
-            return new PostgresMetricStore(settings, pool);
+            return new PostgresMetricStore(settings, nodeId, pool);
         } catch (RuntimeException e) {
             if (pool != null) {
                 pool.close();
@@ -144,6 +159,11 @@ public final class PostgresMetricStore implements MetricStore {
         return null;
     }
 
+    /** The id of the node this store instance commits for. */
+    public String nodeId() {
+        return nodeId;
+    }
+
     /** The settings this store was opened with. */
     public PostgresSettings settings() {
         return settings;
@@ -151,36 +171,48 @@ public final class PostgresMetricStore implements MetricStore {
 
     // --- series -----------------------------------------------------------------------------------------------------
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The cursor is a transaction id ({@code xid8}): each series row records the transaction that inserted it.
+     * One call returns the rows of transactions in {@code [cursor, xmin)}, where {@code xmin} is the oldest
+     * transaction still running when the call's snapshot was taken, and returns {@code xmin} as the next cursor.
+     * Every transaction below {@code xmin} has ended, so no row can appear there later; a long transaction anywhere
+     * in the cluster only delays what is returned.
+     */
     @Override
-    public List<SeriesRecord> loadSeries() {
+    public SeriesChanges seriesAfter(long cursor) {
         return inSnapshot("loading series", c -> {
             List<SeriesRecord> out = new ArrayList<>();
             int mismatched = 0;
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, metric, labels, kind FROM series")) {
+            long next;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    next = Math.max(cursor, rs.getLong(1));
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, metric, labels, kind FROM series"
+                    + " WHERE tx >= ?::text::xid8 AND tx < ?::text::xid8")) {
+                ps.setString(1, Long.toString(cursor));
+                ps.setString(2, Long.toString(next));
                 ps.setFetchSize(FETCH_SIZE);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         long id = rs.getLong(1);
-                        SeriesKey key;
-                        MetricKind kind;
-                        try {
-                            key = new SeriesKey(rs.getString(2), CanonicalLabels.decode(rs.getString(3)));
-                            kind = MetricKind.ofCode(rs.getInt(4));
-                        } catch (IllegalArgumentException e) {
-                            throw new StorageException(where + ": series " + id + " cannot be decoded: "
-                                    + e.getMessage(), e, false);
-                        }
-                        if (key.id() != id) {
+                        SeriesRecord s = SeriesRecord.decode(id, rs.getString(2), rs.getString(3), rs.getInt(4), where);
+                        if (s.id() != id) {
                             mismatched++;
                         }
-                        out.add(new SeriesRecord(key, kind));
+                        out.add(s);
                     }
                 }
             }
             if (mismatched > 0) {
                 log.warn("{} series in {} are stored under an id that differs from SeriesKey.id()", mismatched, where);
             }
-            return out;
+            return new SeriesChanges(out, next);
         });
     }
 
@@ -197,15 +229,15 @@ public final class PostgresMetricStore implements MetricStore {
         for (Rollup r : rollups) {
             validate(r, Tier.TEN_SECONDS);
         }
-        inWrite("commit of " + series.size() + " series and " + rollups.size() + " rollups", c -> {
-            long stored = lockMeta(c, CHECKPOINT, 0L);
+        inWriteRetrying("commit of " + series.size() + " series and " + rollups.size() + " rollups", c -> {
+            long stored = lockMeta(c, checkpointKey, 0L);
             if (checkpoint < stored) {
                 throw new IllegalArgumentException("checkpoint was " + checkpoint
                         + " but it must be at least the stored checkpoint " + stored + " (checkpoints never decrease)");
             }
             insertSeries(c, series);
             upsertMerge(c, Tier.TEN_SECONDS, rollups);
-            writeMeta(c, CHECKPOINT, checkpoint);
+            writeMeta(c, checkpointKey, checkpoint);
             return null;
         });
     }
@@ -385,7 +417,7 @@ public final class PostgresMetricStore implements MetricStore {
 
     @Override
     public long checkpoint() {
-        return inSnapshot("reading the checkpoint", c -> readMeta(c, CHECKPOINT, 0L));
+        return inSnapshot("reading the checkpoint", c -> readMeta(c, checkpointKey, 0L));
     }
 
     // --- read -------------------------------------------------------------------------------------------------------
@@ -411,7 +443,7 @@ public final class PostgresMetricStore implements MetricStore {
         String table = table(tier);
         return inSnapshot("read of " + unique + " series from " + table, c -> {
             // The first statement fixes the snapshot: the checkpoint and every chunk below see the same commits.
-            long checkpoint = readMeta(c, CHECKPOINT, 0L);
+            long checkpoint = readMeta(c, checkpointKey, 0L);
             try (PreparedStatement ps = c.prepareStatement("SELECT series_id, bucket_start, data FROM " + table
                     + " WHERE series_id = ANY (?) AND bucket_start >= ? AND bucket_start < ?"
                     + " ORDER BY series_id, bucket_start")) {
@@ -551,7 +583,7 @@ public final class PostgresMetricStore implements MetricStore {
         try {
             inSnapshot("health check", c -> {
                 try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM meta WHERE key = ?")) {
-                    ps.setString(1, CHECKPOINT);
+                    ps.setString(1, checkpointKey);
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
                     }
@@ -579,7 +611,7 @@ public final class PostgresMetricStore implements MetricStore {
 
     @Override
     public String toString() {
-        return "PostgresMetricStore{" + settings.redactedUrl() + (closed ? ", closed}" : "}");
+        return "PostgresMetricStore{" + settings.redactedUrl() + ", node " + nodeId + (closed ? ", closed}" : "}");
     }
 
     // --- plumbing ---------------------------------------------------------------------------------------------------
@@ -611,6 +643,29 @@ public final class PostgresMetricStore implements MetricStore {
     private <T> T inWrite(String operation, Work<T> work) {
         return inTransaction(operation, false, work);
     }
+
+    /**
+     * Like {@link #inWrite}, run again (up to {@value #CONFLICT_ATTEMPTS} times in all) when it lost a race with
+     * another node's transaction: a unique violation (both inserted the same new row), a deadlock or a serialization
+     * failure. The transaction was rolled back, so running it again is safe.
+     */
+    private <T> T inWriteRetrying(String operation, Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return inWrite(operation, work);
+            } catch (StorageException e) {
+                SQLException sql = findSql(e);
+                String state = sql == null ? null : sql.getSQLState();
+                boolean conflict = "23505".equals(state) || "40P01".equals(state) || "40001".equals(state);
+                if (!conflict || attempt == CONFLICT_ATTEMPTS) {
+                    throw e;
+                }
+                log.debug("{} conflicted with another node ({}), attempt {}", operation, state, attempt);
+            }
+        }
+    }
+
+    private static final int CONFLICT_ATTEMPTS = 5;
 
     /** One REPEATABLE READ, read-only transaction: a single snapshot. */
     private <T> T inSnapshot(String operation, Work<T> work) {
@@ -700,14 +755,19 @@ public final class PostgresMetricStore implements MetricStore {
     }
 
     private StorageException failure(String operation, SQLException e) {
-        String message = e.getMessage();
+        // A batch failure's own message quotes the statement with every parameter value (label values among them);
+        // the server's error, which is what matters, is its next exception.
         SQLException next = e.getNextException();
-        if (next != null && next.getMessage() != null && (message == null || !message.contains(next.getMessage()))) {
-            message = message + " (" + next.getMessage() + ")";
+        SQLException cause = e instanceof java.sql.BatchUpdateException && next != null ? next : e;
+        String message = cause.getMessage();
+        if (message != null && message.length() > MAX_MESSAGE) {
+            message = message.substring(0, MAX_MESSAGE) + "...";
         }
         return new StorageException(where + ": " + operation + " failed: "
-                + Redaction.scrub(message, settings.password()), e, retryable(e));
+                + Redaction.scrub(message, settings.password()), cause, retryable(e));
     }
+
+    private static final int MAX_MESSAGE = 400;
 
     /**
      * True when the same call may succeed later: SQLState class 08 (connection exception), 40 (transaction rollback:

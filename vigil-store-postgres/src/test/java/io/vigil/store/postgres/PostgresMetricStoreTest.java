@@ -30,7 +30,7 @@ class PostgresMetricStoreTest extends MetricStoreContract {
 
     @Override
     protected MetricStore newStore() {
-        return PostgresMetricStore.open(settings());
+        return PostgresMetricStore.open(settings(), "node-1");
     }
 
     @Override
@@ -71,7 +71,7 @@ class PostgresMetricStoreTest extends MetricStoreContract {
     @Test
     void open_migratesSchemaWithFlyway() throws SQLException {
         assertThat(query("SELECT string_agg(version, ',' ORDER BY installed_rank) FROM flyway_schema_history"
-                + " WHERE success")).isEqualTo("1,2");
+                + " WHERE success")).isEqualTo("1,2,3");
         assertThat(query("SELECT count(*) FROM information_schema.tables WHERE table_name = 'work_item'")).isEqualTo("1");
         assertThat(query("SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'rollup_%_by_bucket'")).isEqualTo("3");
     }
@@ -111,7 +111,7 @@ class PostgresMetricStoreTest extends MetricStoreContract {
         PostgresSettings s = new PostgresSettings("jdbc:postgresql://127.0.0.1:1/vigil?connectTimeout=2&password="
                 + SECRET, "vigil", SECRET, 2);
 
-        assertThatThrownBy(() -> PostgresMetricStore.open(s))
+        assertThatThrownBy(() -> PostgresMetricStore.open(s, "node-1"))
                 .isInstanceOf(StorageException.class)
                 .hasMessageContaining("cannot open")
                 .hasMessageContaining("127.0.0.1:1")
@@ -125,7 +125,7 @@ class PostgresMetricStoreTest extends MetricStoreContract {
         // Trust authentication ignores the password, so the store opens with it; a broken table then makes it fail.
         store = PostgresMetricStore.open(new PostgresSettings(TestDatabase.env("VIGIL_TEST_PG_URL"),
                 TestDatabase.env("VIGIL_TEST_PG_USER"),
-                SECRET, 2));
+                SECRET, 2), "node-1");
         assertThat(store.toString()).doesNotContain(SECRET);
         try (Connection c = admin(); Statement st = c.createStatement()) {
             st.execute("DROP TABLE rollup_10s");
@@ -153,19 +153,23 @@ class PostgresMetricStoreTest extends MetricStoreContract {
         }
         int threads = 4;
         int rounds = 15;
-        try (MetricStore other = newStore()) {
-            MetricStore[] nodes = {store, other};
+        // Series known beforehand, so that nothing serialises the nodes: each round inserts new buckets on all four.
+        store.commit(series, List.of(), 0);
+        try (MetricStore node2 = PostgresMetricStore.open(settings(), "node-2");
+             MetricStore node3 = PostgresMetricStore.open(settings(), "node-3");
+             MetricStore node4 = PostgresMetricStore.open(settings(), "node-4")) {
+            MetricStore[] nodes = {store, node2, node3, node4}; // one committing thread per node
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
             try {
                 List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
                 for (int t = 0; t < threads; t++) {
-                    MetricStore node = nodes[t % 2];
+                    MetricStore node = nodes[t];
                     boolean reversed = t % 2 == 1;
                     futures.add(pool.submit(() -> {
                         for (int r = 0; r < rounds; r++) {
                             List<io.vigil.store.Rollup> rollups = new java.util.ArrayList<>();
                             for (io.vigil.store.SeriesRecord s : series) {
-                                for (int b = 0; b < 2; b++) {
+                                for (int b = 2 * r; b < 2 * r + 2; b++) {
                                     rollups.add(rollup(s, T0 + b * TEN_SECONDS,
                                             aggregate(MetricKind.DELTA, T0 + b * TEN_SECONDS, 1)));
                                 }
@@ -173,7 +177,7 @@ class PostgresMetricStoreTest extends MetricStoreContract {
                             if (reversed) {
                                 java.util.Collections.reverse(rollups);
                             }
-                            node.commit(series, rollups, 1);
+                            node.commit(List.of(), rollups, r + 1);
                         }
                         return null;
                     }));
@@ -187,9 +191,48 @@ class PostgresMetricStoreTest extends MetricStoreContract {
         }
         List<Row> rows = readAll(Tier.TEN_SECONDS, series.stream().mapToLong(io.vigil.store.SeriesRecord::id).toArray(),
                 T0, T0 + HOUR);
-        assertThat(rows).hasSize(400);
-        assertThat(rows).extracting(r -> r.aggregate().samples()).containsOnly((long) threads * rounds);
+        assertThat(rows).hasSize(200 * 2 * rounds);
+        assertThat(rows).extracting(r -> r.aggregate().samples()).containsOnly((long) threads);
         assertThat(store.loadSeries()).hasSize(200);
+    }
+
+    @Test
+    void twoNodes_keepTheirOwnCheckpoints_andSeeEachOthersSeries() {
+        try (PostgresMetricStore nodeB = PostgresMetricStore.open(settings(), "node-2")) {
+            long cursorB = nodeB.seriesAfter(0).cursor();
+            store.commit(List.of(REQUESTS), List.of(rollup(REQUESTS, T0, aggregate(MetricKind.COUNTER, T0, 5))), 900);
+            nodeB.commit(List.of(LATENCY), List.of(rollup(REQUESTS, T0, aggregate(MetricKind.COUNTER, T0 + 1, 7))), 3);
+
+            assertThat(store.checkpoint()).isEqualTo(900);
+            assertThat(nodeB.checkpoint()).as("node-2's WAL position is its own").isEqualTo(3);
+            assertThat(nodeB.seriesAfter(cursorB).series()).containsExactlyInAnyOrder(REQUESTS, LATENCY);
+            List<Row> rows = readAll(Tier.TEN_SECONDS, new long[] {REQUESTS.id()}, T0, T0 + HOUR);
+            assertThat(rows).singleElement().satisfies(r -> assertThat(r.aggregate().samples()).isEqualTo(2));
+        }
+    }
+
+    @Test
+    void seriesAfter_seriesOfATransactionStillOpen_comesWithTheNextCallAfterItCommits() throws Exception {
+        long cursor = store.seriesAfter(0).cursor();
+        try (Connection c = TestDatabase.connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO series (id, metric, labels, kind) VALUES (?, ?, ?, ?)")) {
+                ps.setLong(1, LATENCY.id());
+                ps.setString(2, LATENCY.key().metric());
+                ps.setString(3, io.vigil.store.CanonicalLabels.encode(LATENCY.key().labels()));
+                ps.setShort(4, (short) LATENCY.kind().code());
+                ps.executeUpdate();
+            }
+            // A later transaction commits first: its series must not move the cursor past the open one.
+            store.commit(List.of(REQUESTS), List.of(), 1);
+            io.vigil.store.SeriesChanges first = store.seriesAfter(cursor);
+            assertThat(first.series()).doesNotContain(LATENCY);
+            c.commit();
+            io.vigil.store.SeriesChanges second = store.seriesAfter(first.cursor());
+            assertThat(java.util.stream.Stream.concat(first.series().stream(), second.series().stream()))
+                    .containsExactlyInAnyOrder(REQUESTS, LATENCY);
+        }
     }
 
     @Test

@@ -26,8 +26,8 @@ class WorkClaimsTest {
     @BeforeEach
     void open() throws Exception {
         PostgresSettings settings = TestDatabase.settings(4);
-        nodeA = PostgresMetricStore.open(settings);
-        nodeB = PostgresMetricStore.open(settings);
+        nodeA = PostgresMetricStore.open(settings, "a");
+        nodeB = PostgresMetricStore.open(settings, "b");
         try (Connection c = TestDatabase.connect();
              Statement s = c.createStatement()) {
             s.execute("TRUNCATE work_item");

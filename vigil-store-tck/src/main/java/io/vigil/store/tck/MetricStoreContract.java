@@ -11,6 +11,7 @@ import io.vigil.core.MetricKind;
 import io.vigil.core.SeriesKey;
 import io.vigil.store.MetricStore;
 import io.vigil.store.Rollup;
+import io.vigil.store.SeriesChanges;
 import io.vigil.store.SeriesRecord;
 import io.vigil.store.StorageException;
 import io.vigil.store.Tier;
@@ -128,6 +129,24 @@ public abstract class MetricStoreContract {
         assertThat(byId.get(TEMPERATURE.id()).key().labels().get("venue")).isEqualTo("Château \"La Roseraie\"\nterrace");
         assertThat(byId.get(REQUESTS.id()).kind()).isEqualTo(MetricKind.COUNTER);
         assertThat(byId.get(BUFFET_WAIT.id()).kind()).isEqualTo(MetricKind.HISTOGRAM);
+    }
+
+    @Test
+    void seriesAfter_returnsOnlySeriesCommittedSinceTheCursor() {
+        SeriesChanges empty = store.seriesAfter(0);
+        assertThat(empty.series()).isEmpty();
+        store.commit(List.of(REQUESTS, TEMPERATURE), List.of(), 1);
+        SeriesChanges first = store.seriesAfter(empty.cursor());
+        store.commit(List.of(REQUESTS, LATENCY), List.of(), 2);
+        SeriesChanges second = store.seriesAfter(first.cursor());
+        SeriesChanges none = store.seriesAfter(second.cursor());
+
+        assertThat(first.series()).containsExactlyInAnyOrder(REQUESTS, TEMPERATURE);
+        assertThat(second.series()).as("REQUESTS was already known").containsExactly(LATENCY);
+        assertThat(none.series()).isEmpty();
+        assertThat(store.seriesAfter(0).series()).containsExactlyInAnyOrder(REQUESTS, TEMPERATURE, LATENCY);
+        store.commit(List.of(CHECKINS), List.of(), 3);
+        assertThat(store.seriesAfter(none.cursor()).series()).containsExactly(CHECKINS);
     }
 
     @Test
