@@ -371,11 +371,20 @@ public final class StorageEngine implements AutoCloseable {
         return storeFailingSince == 0 ? null : storeFailure;
     }
 
+    private long lastFailureLog;
+
+    /** Flushes; a failure is logged when the store starts failing and then once a minute, not at every retry. */
     private void flushQuietly() {
+        boolean wasFailing = storeFailingSince != 0;
         try {
             flush();
         } catch (RuntimeException e) {
-            LOG.error("flush to the store failed, will retry; acknowledged data stays in the WAL: {}", e.toString());
+            long now = System.nanoTime();
+            if (!wasFailing || now - lastFailureLog >= Duration.ofMinutes(1).toNanos()) {
+                lastFailureLog = now;
+                LOG.error("flush to the store failed; writes are refused (503) until a retry succeeds, and the"
+                        + " acknowledged data stays in the WAL: {}", e.toString());
+            }
         }
     }
 

@@ -2,13 +2,7 @@ package io.vigil.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,19 +27,16 @@ class CrashRecoveryTest {
     @TempDir
     Path dir;
 
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
     @Test
     void sigkillUnderLoad_losesNoAcknowledgedSample() throws Exception {
-        int port = freePort();
-        Process server = startServer(port);
+        VigilProcess server = new VigilProcess(KEY, serverLog(), java.util.Map.of(), "--data", dir.toString());
         AtomicLong acked = new AtomicLong();
         AtomicLong inFlightAtKill = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong nextRequest = new AtomicLong();
         try (ExecutorService writers = Executors.newFixedThreadPool(4);
-             AutoCloseable killOnFailure = server::destroyForcibly) {
-            waitHealthy(port);
+             VigilProcess killOnFailure = server.start()) {
+            server.awaitReady(Duration.ofSeconds(60));
             List<Future<?>> futures = new ArrayList<>();
             for (int w = 0; w < 4; w++) {
                 futures.add(writers.submit(() -> {
@@ -55,15 +46,7 @@ class CrashRecoveryTest {
                                 SERIES_PER_REQUEST, System.currentTimeMillis(), n);
                         inFlightAtKill.addAndGet(SERIES_PER_REQUEST);
                         try {
-                            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(
-                                    "http://127.0.0.1:" + port + "/api/v1/write"))
-                                    .header("Authorization", "Bearer " + KEY)
-                                    .header("Content-Type", "application/x-protobuf")
-                                    .header("Content-Encoding", "snappy")
-                                    .timeout(Duration.ofSeconds(5))
-                                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                                    HttpResponse.BodyHandlers.discarding());
-                            if (r.statusCode() == 204) {
+                            if (server.remoteWrite(body) == 204) {
                                 acked.addAndGet(SERIES_PER_REQUEST);
                                 inFlightAtKill.addAndGet(-SERIES_PER_REQUEST);
                             }
@@ -82,8 +65,7 @@ class CrashRecoveryTest {
                 }
                 Thread.sleep(20);
             }
-            server.destroyForcibly(); // SIGKILL on Linux
-            server.waitFor();
+            server.kill(); // SIGKILL on Linux
             running.set(false);
             for (Future<?> f : futures) {
                 f.get();
@@ -91,20 +73,11 @@ class CrashRecoveryTest {
         }
         long ackedSamples = acked.get();
         long unknown = inFlightAtKill.get();
-        Process restarted = startServer(port);
-        try {
-            waitHealthy(port);
-            long now = System.currentTimeMillis() / 1000;
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/api/v1/query?metric=" + METRIC + "&stat=count&from=" + (now - 3600) + "&to=" + (now + 60)))
-                    .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).isEqualTo(200);
-            long stored = new ObjectMapper().readTree(r.body()).path("series").path(0).path("value").asLong();
+        try (VigilProcess restarted = server.start()) {
+            restarted.awaitReady(Duration.ofSeconds(60));
+            long stored = restarted.count(METRIC);
             // Every acknowledged sample is there; at most the requests in flight at the kill may also be there.
             assertThat(stored).isGreaterThanOrEqualTo(ackedSamples).isLessThanOrEqualTo(ackedSamples + unknown);
-        } finally {
-            restarted.destroy();
-            restarted.waitFor();
         }
         String log = java.nio.file.Files.readString(serverLog());
         assertThat(log).contains("replayed").doesNotContain(KEY); // recovery happened; the key never reached the log
@@ -112,39 +85,5 @@ class CrashRecoveryTest {
 
     private Path serverLog() {
         return dir.resolveSibling(dir.getFileName() + "-server.log");
-    }
-
-    private Process startServer(int port) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), "io.vigil.server.cli.VigilCli", "serve",
-                "--data", dir.toString(), "--port", String.valueOf(port));
-        pb.environment().put("VIGIL_API_KEY", KEY);
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(serverLog().toFile()));
-        return pb.start();
-    }
-
-    private void waitHealthy(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-                        .build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("server did not become ready on port " + port);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

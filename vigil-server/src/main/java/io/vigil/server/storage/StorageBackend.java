@@ -44,7 +44,7 @@ public final class StorageBackend {
         }
         PostgresSettings settings = settings(config.postgres(), env);
         PostgresLease nodeLease = new PostgresLease(settings, "node." + nodeId);
-        if (!nodeLease.tryAcquire()) {
+        if (!acquireWithin(nodeLease, NODE_ID_WAIT)) {
             nodeLease.close();
             throw new IllegalStateException("node id '" + nodeId + "' is in use by another running Vigil node on "
                     + settings.redactedUrl() + " (or the database is unreachable); give each node its own --node-id");
@@ -57,6 +57,28 @@ public final class StorageBackend {
             nodeLease.close();
             throw e;
         }
+    }
+
+    /**
+     * How long a starting node waits for its id to be free: a node restarted right after a crash may find the id
+     * still held until PostgreSQL notices that the old session is gone.
+     */
+    static final java.time.Duration NODE_ID_WAIT = java.time.Duration.ofSeconds(15);
+
+    private static boolean acquireWithin(Lease lease, java.time.Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!lease.tryAcquire()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     static PostgresSettings settings(VigilConfig.Postgres pg, Map<String, String> env) {
