@@ -81,4 +81,36 @@ class VigilConfigTest {
         assertThatThrownBy(() -> DurationText.parse("storage.flushInterval", "10 parsecs"))
                 .hasMessageContaining("storage.flushInterval was '10 parsecs'");
     }
+
+    @Test
+    void load_postgresBackend_readsConnectionSettings_andNeverPrintsThePassword() throws IOException {
+        VigilConfig c = VigilConfig.load(file("""
+                storage:
+                  backend: postgres
+                  postgres: {url: "jdbc:postgresql://db:5432/vigil", user: vigil, password: s3cret-cake, maxPoolSize: 4}
+                """));
+        assertThat(c.storage().isPostgres()).isTrue();
+        assertThat(c.storage().postgres().url(java.util.Map.of())).isEqualTo("jdbc:postgresql://db:5432/vigil");
+        assertThat(c.storage().postgres().password(java.util.Map.of())).isEqualTo("s3cret-cake");
+        assertThat(c.storage().postgres().maxPoolSize()).isEqualTo(4);
+        assertThat(c.toString()).doesNotContain("s3cret-cake");
+    }
+
+    @Test
+    void load_postgresSettingsFromTheEnvironment() throws IOException {
+        VigilConfig c = VigilConfig.load(file("storage: {backend: postgres, postgres: {passwordEnv: PG_PW}}"));
+        java.util.Map<String, String> env = java.util.Map.of("VIGIL_POSTGRES_URL", "jdbc:postgresql://h/v",
+                "VIGIL_POSTGRES_USER", "u", "PG_PW", "pw");
+        assertThat(c.storage().postgres().url(env)).isEqualTo("jdbc:postgresql://h/v");
+        assertThat(c.storage().postgres().user(env)).isEqualTo("u");
+        assertThat(c.storage().postgres().password(env)).isEqualTo("pw");
+        assertThat(VigilConfig.DEFAULTS.storage().isPostgres()).isFalse();
+    }
+
+    @Test
+    void load_unknownBackend_isRefusedNamingTheChoices() throws IOException {
+        Path f = file("storage: {backend: mysql}");
+        assertThatThrownBy(() -> VigilConfig.load(f)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("storage.backend was 'mysql' but it must be embedded or postgres");
+    }
 }

@@ -103,4 +103,41 @@ class WorkClaimsTest {
         assertThat(b.complete(first.get(0).id(), "node-b")).isTrue();
         assertThat(a.claim("check", "node-a", 1, Duration.ofMinutes(1))).isEmpty();
     }
+
+    @Test
+    void twoNodeProcessesRacing_eachItemIsDoneByExactlyOne() throws Exception {
+        WorkClaims claims = new WorkClaims(nodeA.dataSource());
+        for (int i = 0; i < 300; i++) {
+            claims.enqueue("vendor-notification", "wedding-" + i + "/florist", bytes("p" + i));
+        }
+        List<Process> racers = new ArrayList<>();
+        for (String node : List.of("racer-1", "racer-2")) {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            racers.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    ClaimRacer.class.getName(), TestDatabase.env("VIGIL_TEST_PG_URL"),
+                    TestDatabase.env("VIGIL_TEST_PG_USER"), node, "vendor-notification")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        }
+        List<java.io.BufferedReader> outputs = new ArrayList<>();
+        for (Process p : racers) {
+            java.io.BufferedReader out = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(out.readLine()).isEqualTo("ready");
+            outputs.add(out);
+        }
+        for (Process p : racers) {
+            p.getOutputStream().write('\n');
+            p.getOutputStream().flush();
+        }
+        List<String> done = new ArrayList<>();
+        List<Integer> perRacer = new ArrayList<>();
+        for (int r = 0; r < racers.size(); r++) {
+            List<String> lines = outputs.get(r).lines().toList();
+            assertThat(racers.get(r).waitFor()).isZero();
+            perRacer.add(lines.size());
+            done.addAll(lines);
+        }
+        assertThat(done).hasSize(300).doesNotHaveDuplicates();
+        assertThat(perRacer).as("both processes took part").allMatch(n -> n > 0);
+    }
 }
