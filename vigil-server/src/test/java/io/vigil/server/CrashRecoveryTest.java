@@ -35,8 +35,8 @@ class CrashRecoveryTest {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong nextRequest = new AtomicLong();
         try (ExecutorService writers = Executors.newFixedThreadPool(4);
-             VigilProcess killOnFailure = server.start()) {
-            server.awaitReady(Duration.ofSeconds(60));
+             VigilProcess started = server.start()) {
+            started.awaitReady(Duration.ofSeconds(60));
             List<Future<?>> futures = new ArrayList<>();
             for (int w = 0; w < 4; w++) {
                 futures.add(writers.submit(() -> {

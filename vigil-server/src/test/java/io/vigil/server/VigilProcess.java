@@ -118,13 +118,18 @@ final class VigilProcess implements AutoCloseable {
                 .path("series").path(0).path("value").asLong();
     }
 
+    /** SIGTERM (a clean shutdown), SIGKILL if that takes over 30 s. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process != null && process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            try {
+                if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
                 process.destroyForcibly();
-                process.waitFor();
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -82,6 +82,12 @@ public record VigilConfig(Server server, Storage storage, Auth auth) {
             postgres = postgres == null ? new Postgres(null, null, null, null, null) : postgres;
         }
 
+        /** {@code storage: postgres} (or {@code embedded}) in the file: that backend with every other default. */
+        @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+        static Storage ofBackend(String backend) {
+            return new Storage(backend, null, null, null, null, null, null, null);
+        }
+
         public boolean isPostgres() {
             return backend.equals("postgres");
         }

@@ -108,6 +108,13 @@ class VigilConfigTest {
     }
 
     @Test
+    void load_storageAsAScalar_selectsTheBackend() throws IOException {
+        VigilConfig c = VigilConfig.load(file("storage: postgres"));
+        assertThat(c.storage().isPostgres()).isTrue();
+        assertThat(c.storage().engineConfig().flushInterval()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
     void load_unknownBackend_isRefusedNamingTheChoices() throws IOException {
         Path f = file("storage: {backend: mysql}");
         assertThatThrownBy(() -> VigilConfig.load(f)).isInstanceOf(IllegalArgumentException.class)
