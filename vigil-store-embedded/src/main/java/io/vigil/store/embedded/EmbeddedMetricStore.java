@@ -8,6 +8,7 @@ import io.vigil.store.CheckResult;
 import io.vigil.store.MetricStore;
 import io.vigil.store.Rollup;
 import io.vigil.store.RollupVisitor;
+import io.vigil.store.Rollups;
 import io.vigil.store.SeriesChanges;
 import io.vigil.store.SeriesRecord;
 import io.vigil.store.StorageException;
@@ -21,9 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -249,15 +248,7 @@ public final class EmbeddedMetricStore implements MetricStore {
      */
     @Override
     public void commit(Collection<SeriesRecord> series, Collection<Rollup> rollups, long checkpoint) {
-        Objects.requireNonNull(series, "series");
-        Objects.requireNonNull(rollups, "rollups");
-        for (SeriesRecord s : series) {
-            Objects.requireNonNull(s, "series must not contain null");
-            Objects.requireNonNull(s.kind(), "series kind");
-        }
-        for (Rollup r : rollups) {
-            validate(r, Tier.TEN_SECONDS);
-        }
+        Rollups.checkCommit(series, rollups);
         withWriter("commit of " + series.size() + " series and " + rollups.size() + " rollups", w -> {
             long stored = readMeta(w, Schema.CHECKPOINT, 0L);
             if (checkpoint < stored) {
@@ -269,17 +260,6 @@ public final class EmbeddedMetricStore implements MetricStore {
             writeMeta(w, Schema.CHECKPOINT, checkpoint);
             return null;
         });
-    }
-
-    private static void validate(Rollup r, Tier tier) {
-        Objects.requireNonNull(r, "rollups must not contain null");
-        Objects.requireNonNull(r.kind(), "rollup kind");
-        Objects.requireNonNull(r.aggregate(), "rollup aggregate");
-        if (tier.bucketStart(r.bucketStart()) != r.bucketStart()) {
-            throw new IllegalArgumentException("rollup of series " + r.seriesId() + " has bucketStart "
-                    + r.bucketStart() + " but it must be a multiple of " + tier.widthMillis() + " ms (tier " + tier
-                    + "), e.g. " + tier.bucketStart(r.bucketStart()));
-        }
     }
 
     private static void insertSeries(CachedConnection w, Collection<SeriesRecord> series) throws SQLException {
@@ -306,14 +286,6 @@ public final class EmbeddedMetricStore implements MetricStore {
 
     private record BucketKey(long seriesId, long bucketStart) {}
 
-    /** Orders rollups by primary key; List.sort is stable, so rollups of one key keep their order. */
-    private static final Comparator<Rollup> BY_KEY =
-            Comparator.comparingLong(Rollup::seriesId).thenComparingLong(Rollup::bucketStart);
-
-    private static boolean sameKey(Rollup a, Rollup b) {
-        return a.seriesId() == b.seriesId() && a.bucketStart() == b.bucketStart();
-    }
-
     /**
      * Inserts rollups into a tier, merging each with a stored row of the same series and bucket (stored first).
      *
@@ -329,8 +301,7 @@ public final class EmbeddedMetricStore implements MetricStore {
             return 0;
         }
         String table = Schema.table(tier);
-        List<Rollup> sorted = new ArrayList<>(rollups);
-        sorted.sort(BY_KEY);
+        List<Rollup> sorted = Rollups.sortedByKey(rollups);
         PreparedStatement ins = w.prepare("INSERT OR IGNORE INTO " + table
                 + " (series_id, bucket_start, data) VALUES (?, ?, ?)");
         List<Rollup> present = new ArrayList<>();
@@ -345,27 +316,10 @@ public final class EmbeddedMetricStore implements MetricStore {
             }
             written += insertChunk(ins, chunk, present);
         }
-        // present is in key order with the rollups of one key adjacent: cut it into slices of BATCH distinct keys.
-        int sliceStart = 0;
-        int distinct = 0;
-        for (int i = 0; i < present.size(); i++) {
-            boolean newKey = i == 0 || !sameKey(present.get(i - 1), present.get(i));
-            if (newKey && distinct == BATCH) {
-                written += mergeExisting(w, table, present.subList(sliceStart, i));
-                sliceStart = i;
-                distinct = 0;
-            }
-            if (newKey) {
-                distinct++;
-            }
-        }
-        if (sliceStart < present.size()) {
-            written += mergeExisting(w, table, present.subList(sliceStart, present.size()));
-        }
-        return written;
+        // present is in key order with the rollups of one key adjacent.
+        return written + Rollups.forEachSlice(present, BATCH, (slice, distinct) -> mergeExisting(w, table, slice));
     }
 
-    /** Merges rollups (in key order, one key's rollups adjacent) into their stored rows; returns the rows updated. */
     private long mergeExisting(CachedConnection w, String table, List<Rollup> slice) throws SQLException {
         Map<BucketKey, Aggregate> stored = readStored(w, table, slice);
         PreparedStatement upd = w.prepare("UPDATE " + table + " SET data = ? WHERE series_id = ? AND bucket_start = ?");
@@ -378,9 +332,9 @@ public final class EmbeddedMetricStore implements MetricStore {
                 throw new SQLException("the row of series " + key.seriesId() + " at " + key.bucketStart() + " in "
                         + table + " vanished during the transaction");
             }
-            for (; i < slice.size() && sameKey(first, slice.get(i)); i++) {
-                acc.merge(slice.get(i).aggregate(), slice.get(i).kind());
-            }
+            int end = Rollups.endOfRun(slice, i);
+            Rollups.mergeInto(acc, slice, i, end);
+            i = end;
             upd.setBytes(1, acc.encode());
             upd.setLong(2, key.seriesId());
             upd.setLong(3, key.bucketStart());
@@ -395,11 +349,9 @@ public final class EmbeddedMetricStore implements MetricStore {
     private Map<BucketKey, Aggregate> readStored(CachedConnection w, String table, List<Rollup> slice)
             throws SQLException {
         Map<Long, List<Long>> idsByBucket = new LinkedHashMap<>();
-        for (int i = 0; i < slice.size(); i++) {
+        for (int i = 0; i < slice.size(); i = Rollups.endOfRun(slice, i)) {
             Rollup r = slice.get(i);
-            if (i == 0 || !sameKey(slice.get(i - 1), r)) {
-                idsByBucket.computeIfAbsent(r.bucketStart(), b -> new ArrayList<>()).add(r.seriesId());
-            }
+            idsByBucket.computeIfAbsent(r.bucketStart(), b -> new ArrayList<>()).add(r.seriesId());
         }
         Map<BucketKey, Aggregate> stored = new HashMap<>();
         for (Map.Entry<Long, List<Long>> e : idsByBucket.entrySet()) {
@@ -479,15 +431,8 @@ public final class EmbeddedMetricStore implements MetricStore {
         if (seriesIds.length == 0 || fromMillis >= toMillis) {
             return checkpoint();
         }
-        long[] ids = seriesIds.clone();
-        Arrays.sort(ids);
-        int n = 1;
-        for (int i = 1; i < ids.length; i++) {
-            if (ids[i] != ids[n - 1]) {
-                ids[n++] = ids[i];
-            }
-        }
-        int unique = n;
+        long[] ids = Rollups.distinctSorted(seriesIds);
+        int unique = ids.length;
         String table = Schema.table(tier);
         return withReader("read of " + unique + " series from " + table, r -> {
             // The first statement starts the read transaction: the checkpoint and the rows are one snapshot.

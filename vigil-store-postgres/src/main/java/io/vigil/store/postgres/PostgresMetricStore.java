@@ -10,6 +10,7 @@ import io.vigil.store.MetricStore;
 import io.vigil.store.NodeId;
 import io.vigil.store.Rollup;
 import io.vigil.store.RollupVisitor;
+import io.vigil.store.Rollups;
 import io.vigil.store.SeriesChanges;
 import io.vigil.store.SeriesRecord;
 import io.vigil.store.StorageException;
@@ -22,7 +23,6 @@ import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -220,15 +220,7 @@ public final class PostgresMetricStore implements MetricStore {
 
     @Override
     public void commit(Collection<SeriesRecord> series, Collection<Rollup> rollups, long checkpoint) {
-        Objects.requireNonNull(series, "series");
-        Objects.requireNonNull(rollups, "rollups");
-        for (SeriesRecord s : series) {
-            Objects.requireNonNull(s, "series must not contain null");
-            Objects.requireNonNull(s.kind(), "series kind");
-        }
-        for (Rollup r : rollups) {
-            validate(r, Tier.TEN_SECONDS);
-        }
+        Rollups.checkCommit(series, rollups);
         inWriteRetrying("commit of " + series.size() + " series and " + rollups.size() + " rollups", c -> {
             long stored = lockMeta(c, checkpointKey, 0L);
             if (checkpoint < stored) {
@@ -240,17 +232,6 @@ public final class PostgresMetricStore implements MetricStore {
             writeMeta(c, checkpointKey, checkpoint);
             return null;
         });
-    }
-
-    private static void validate(Rollup r, Tier tier) {
-        Objects.requireNonNull(r, "rollups must not contain null");
-        Objects.requireNonNull(r.kind(), "rollup kind");
-        Objects.requireNonNull(r.aggregate(), "rollup aggregate");
-        if (tier.bucketStart(r.bucketStart()) != r.bucketStart()) {
-            throw new IllegalArgumentException("rollup of series " + r.seriesId() + " has bucketStart "
-                    + r.bucketStart() + " but it must be a multiple of " + tier.widthMillis() + " ms (tier " + tier
-                    + "), e.g. " + tier.bucketStart(r.bucketStart()));
-        }
     }
 
     private static void insertSeries(Connection c, Collection<SeriesRecord> series) throws SQLException {
@@ -282,14 +263,6 @@ public final class PostgresMetricStore implements MetricStore {
 
     private record BucketKey(long seriesId, long bucketStart) {}
 
-    /** Primary-key order; List.sort is stable, so rollups of one key keep their order. */
-    private static final Comparator<Rollup> BY_KEY =
-            Comparator.comparingLong(Rollup::seriesId).thenComparingLong(Rollup::bucketStart);
-
-    private static boolean sameKey(Rollup a, Rollup b) {
-        return a.seriesId() == b.seriesId() && a.bucketStart() == b.bucketStart();
-    }
-
     /**
      * Merges rollups into a tier: per slice of up to {@link #BATCH} distinct keys (in key order), the stored rows are
      * read and locked, each key's rollups are merged into its stored aggregate in iteration order (or into the first
@@ -303,9 +276,6 @@ public final class PostgresMetricStore implements MetricStore {
             return 0;
         }
         String table = table(tier);
-        List<Rollup> sorted = new ArrayList<>(rollups);
-        sorted.sort(BY_KEY);
-        long written = 0;
         try (PreparedStatement sel = c.prepareStatement("SELECT series_id, bucket_start, data FROM " + table
                         + " WHERE (series_id, bucket_start) IN (SELECT * FROM unnest(?::bigint[], ?::bigint[]))"
                         + " ORDER BY series_id, bucket_start FOR UPDATE");
@@ -313,39 +283,18 @@ public final class PostgresMetricStore implements MetricStore {
                      + " SET data = ? WHERE series_id = ? AND bucket_start = ?");
              PreparedStatement ins = c.prepareStatement("INSERT INTO " + table
                      + " (series_id, bucket_start, data) VALUES (?, ?, ?)")) {
-            int start = 0;
-            while (start < sorted.size()) {
-                // One slice: up to BATCH distinct keys, with all rollups of its last key.
-                int end = start;
-                int distinct = 0;
-                while (end < sorted.size()) {
-                    boolean newKey = end == start || !sameKey(sorted.get(end - 1), sorted.get(end));
-                    if (newKey) {
-                        if (distinct == BATCH) {
-                            break;
-                        }
-                        distinct++;
-                    }
-                    end++;
-                }
-                written += mergeSlice(c, table, sorted.subList(start, end), distinct, sel, upd, ins);
-                start = end;
-            }
+            return Rollups.forEachSlice(Rollups.sortedByKey(rollups), BATCH,
+                    (slice, distinct) -> mergeSlice(c, table, slice, distinct, sel, upd, ins));
         }
-        return written;
     }
 
     private long mergeSlice(Connection c, String table, List<Rollup> slice, int distinct, PreparedStatement sel,
                             PreparedStatement upd, PreparedStatement ins) throws SQLException {
         Long[] sids = new Long[distinct];
         Long[] starts = new Long[distinct];
-        int k = 0;
-        for (int i = 0; i < slice.size(); i++) {
-            if (i == 0 || !sameKey(slice.get(i - 1), slice.get(i))) {
-                sids[k] = slice.get(i).seriesId();
-                starts[k] = slice.get(i).bucketStart();
-                k++;
-            }
+        for (int i = 0, k = 0; i < slice.size(); i = Rollups.endOfRun(slice, i), k++) {
+            sids[k] = slice.get(i).seriesId();
+            starts[k] = slice.get(i).bucketStart();
         }
         Map<BucketKey, byte[]> stored = new HashMap<>();
         Array a1 = c.createArrayOf("bigint", sids);
@@ -368,28 +317,16 @@ public final class PostgresMetricStore implements MetricStore {
             Rollup first = slice.get(i);
             BucketKey key = new BucketKey(first.seriesId(), first.bucketStart());
             byte[] storedData = stored.get(key);
-            int j = i;
-            while (j < slice.size() && sameKey(first, slice.get(j))) {
-                j++;
-            }
+            int j = Rollups.endOfRun(slice, i);
             byte[] data;
             if (storedData == null && j - i == 1) {
                 data = first.aggregate().encode();
+            } else if (storedData != null) {
+                data = Rollups.mergeInto(decode(storedData, table, key.seriesId(), key.bucketStart()), slice, i, j)
+                        .encode();
             } else {
-                Aggregate acc;
-                int from;
-                if (storedData != null) {
-                    acc = decode(storedData, table, key.seriesId(), key.bucketStart());
-                    from = i;
-                } else {
-                    // As if the first rollup had been inserted and the later ones merged into the stored row.
-                    acc = Aggregate.decode(first.aggregate().encode());
-                    from = i + 1;
-                }
-                for (int m = from; m < j; m++) {
-                    acc.merge(slice.get(m).aggregate(), slice.get(m).kind());
-                }
-                data = acc.encode();
+                // As if the first rollup had been inserted and the later ones merged into the stored row.
+                data = Rollups.mergeInto(Aggregate.decode(first.aggregate().encode()), slice, i + 1, j).encode();
             }
             if (storedData != null) {
                 upd.setBytes(1, data);
@@ -431,15 +368,8 @@ public final class PostgresMetricStore implements MetricStore {
         if (seriesIds.length == 0 || fromMillis >= toMillis) {
             return checkpoint();
         }
-        long[] ids = seriesIds.clone();
-        Arrays.sort(ids);
-        int n = 1;
-        for (int i = 1; i < ids.length; i++) {
-            if (ids[i] != ids[n - 1]) {
-                ids[n++] = ids[i];
-            }
-        }
-        int unique = n;
+        long[] ids = Rollups.distinctSorted(seriesIds);
+        int unique = ids.length;
         String table = table(tier);
         return inSnapshot("read of " + unique + " series from " + table, c -> {
             // The first statement fixes the snapshot: the checkpoint and every chunk below see the same commits.
