@@ -35,7 +35,7 @@ class AuthRolesTest {
                 new VigilConfig.ApiKeyConfig("prom", "ingest-key", null, null, List.of("ingest")),
                 new VigilConfig.ApiKeyConfig("grafana", null, "GRAFANA_KEY", null, List.of("read")),
                 new VigilConfig.ApiKeyConfig("ops", null, null,
-                        "a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3", List.of("admin")))));
+                        "a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3", List.of("admin")))), null);
         try (VigilServer server = VigilServer.start(dir, config, "127.0.0.1", 0, Map.of("GRAFANA_KEY", "read-key"),
                 Clock.systemUTC())) {
             String base = "http://127.0.0.1:" + server.port();

@@ -55,7 +55,7 @@ class SeriesLimitTest {
 
     @Test
     void pastTheLimit_newSeriesRefusedWithMessage_existingKeepFlowing() throws Exception {
-        VigilConfig config = new VigilConfig(null, new VigilConfig.Storage(null, null, 3, null, null, null, null, null), null);
+        VigilConfig config = new VigilConfig(null, new VigilConfig.Storage(null, null, 3, null, null, null, null, null), null, null);
         try (VigilServer server = VigilServer.start(dir, config, "127.0.0.1", 0, Map.of("VIGIL_API_KEY", KEY),
                 Clock.systemUTC())) {
             int port = server.port();

@@ -20,11 +20,12 @@ import java.util.List;
  * @param auth API keys
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record VigilConfig(Server server, Storage storage, Auth auth) {
+public record VigilConfig(Server server, Storage storage, Auth auth, Calendar calendar) {
 
-    public static final VigilConfig DEFAULTS = new VigilConfig(null, null, null);
+    public static final VigilConfig DEFAULTS = new VigilConfig(null, null, null, null);
 
     public VigilConfig {
+        calendar = calendar == null ? new Calendar(null, null, null, null, null) : calendar;
         server = server == null ? new Server(null, null, null, null) : server;
         storage = storage == null ? new Storage(null, null, null, null, null, null, null, null) : storage;
         auth = auth == null ? new Auth(List.of()) : auth;
@@ -148,6 +149,41 @@ public record VigilConfig(Server server, Storage storage, Auth auth) {
         }
     }
 
+    /**
+     * The wedding calendar (see docs/calendar.md).
+     *
+     * @param timeZone the platform's home zone, in which season and peak days are judged; default UTC
+     * @param upcomingHorizon how far ahead a wedding counts as upcoming; default 24h
+     * @param monitoringEnabled {@code monitoring_enabled}, default true
+     * @param weddingDayEnhancedMonitoring {@code wedding_day_enhanced_monitoring}, default true
+     * @param predictiveScalingEnabled {@code predictive_scaling_enabled}, default true
+     */
+    public record Calendar(String timeZone, String upcomingHorizon,
+                           @com.fasterxml.jackson.annotation.JsonProperty("monitoring_enabled") Boolean monitoringEnabled,
+                           @com.fasterxml.jackson.annotation.JsonProperty("wedding_day_enhanced_monitoring")
+                           Boolean weddingDayEnhancedMonitoring,
+                           @com.fasterxml.jackson.annotation.JsonProperty("predictive_scaling_enabled")
+                           Boolean predictiveScalingEnabled) {
+
+        /** The calendar settings these describe, validated. */
+        public io.vigil.calendar.CalendarSettings settings() {
+            io.vigil.calendar.CalendarSettings d = io.vigil.calendar.CalendarSettings.DEFAULTS;
+            java.time.ZoneId zone;
+            try {
+                zone = timeZone == null ? d.timeZone() : java.time.ZoneId.of(timeZone);
+            } catch (java.time.DateTimeException e) {
+                throw new IllegalArgumentException("calendar.timeZone was '" + timeZone
+                        + "' but it must be an IANA time zone id such as Europe/London");
+            }
+            return new io.vigil.calendar.CalendarSettings(zone,
+                    upcomingHorizon == null ? d.upcomingHorizon()
+                            : DurationText.parse("calendar.upcomingHorizon", upcomingHorizon),
+                    monitoringEnabled == null ? d.monitoringEnabled() : monitoringEnabled,
+                    weddingDayEnhancedMonitoring == null ? d.weddingDayEnhancedMonitoring() : weddingDayEnhancedMonitoring,
+                    predictiveScalingEnabled == null ? d.predictiveScalingEnabled() : predictiveScalingEnabled);
+        }
+    }
+
     /** @param keys the API keys; see {@link ApiKeyConfig} */
     public record Auth(List<ApiKeyConfig> keys) {
         public Auth {
@@ -190,6 +226,11 @@ public record VigilConfig(Server server, Storage storage, Auth auth) {
         List<String> problems = new ArrayList<>();
         try {
             config.storage().engineConfig();
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        try {
+            config.calendar().settings();
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }

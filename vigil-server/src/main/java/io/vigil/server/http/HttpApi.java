@@ -27,7 +27,7 @@ public final class HttpApi implements AutoCloseable {
     /** The parts the API serves. */
     public record Parts(StorageEngine engine, QueryEngine queries, RemoteWriteDecoder remoteWrite,
                         OtlpMetricsDecoder otlp, JsonBatchDecoder json, ApiKeys keys, long maxBodyBytes,
-                        int maxConcurrentIngest, NodeInfo node) {}
+                        int maxConcurrentIngest, NodeInfo node, io.vigil.calendar.WeddingCalendar calendar) {}
 
     /** What {@code GET /api/v1/status} says about this node. */
     public record NodeInfo(String nodeId, String storageBackend) {}
@@ -35,7 +35,10 @@ public final class HttpApi implements AutoCloseable {
     public HttpApi(Parts parts) {
         IngestRoutes ingest = new IngestRoutes(parts.engine(), parts.remoteWrite(), parts.otlp(), parts.json(),
                 parts.maxBodyBytes(), parts.maxConcurrentIngest());
-        QueryRoutes query = new QueryRoutes(parts.queries(), parts.engine().registry(), parts.engine().clock());
+        QueryRoutes query = new QueryRoutes(parts.queries(), parts.engine().registry(), parts.engine().clock(),
+                at -> io.vigil.server.calendar.WeddingJson.write(parts.calendar().contextAt(at)));
+        io.vigil.server.calendar.WeddingRoutes weddings = new io.vigil.server.calendar.WeddingRoutes(parts.calendar(),
+                HttpApi::isAdmin);
         ApiKeys keys = parts.keys();
         this.app = Javalin.create(cfg -> {
             cfg.concurrency.useVirtualThreads = true;
@@ -54,6 +57,14 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/api/v1/query", query::query);
             cfg.routes.get("/api/v1/series", query::series);
             cfg.routes.get("/api/v1/status", ctx -> status(ctx, parts));
+            cfg.routes.get("/api/v1/weddings", weddings::list);
+            cfg.routes.post("/api/v1/weddings", weddings::create);
+            cfg.routes.get("/api/v1/weddings/{id}", weddings::get);
+            cfg.routes.put("/api/v1/weddings/{id}", weddings::put);
+            cfg.routes.post("/api/v1/weddings/{id}/cancel", weddings::cancel);
+            cfg.routes.get("/api/v1/context", weddings::context);
+            cfg.routes.get("/api/v1/settings", weddings::settings);
+            cfg.routes.put("/api/v1/settings", weddings::putSettings);
             cfg.routes.exception(HttpProblem.class, (e, ctx) -> problem(ctx, e));
             cfg.routes.exception(io.vigil.store.StorageException.class, (e, ctx) -> {
                 LOG.warn("{} {} failed: the store is unavailable: {}", ctx.method(), ctx.path(), e.getMessage());
@@ -101,7 +112,22 @@ public final class HttpApi implements AutoCloseable {
         if (path.equals("/api/v1/write") || path.equals("/v1/metrics") || path.equals("/api/v1/metrics")) {
             return Role.INGEST;
         }
+        boolean reads = ctx.method() == io.javalin.http.HandlerType.GET || ctx.method() == io.javalin.http.HandlerType.HEAD;
+        if (path.startsWith("/api/v1/weddings/") && path.endsWith("/events") && !reads) {
+            return Role.INGEST; // the platform reports critical-path events as it reports metrics
+        }
+        if ((path.startsWith("/api/v1/weddings") || path.equals("/api/v1/settings")) && !reads) {
+            return Role.ADMIN;
+        }
         return Role.READ;
+    }
+
+    private static final String ROLES = "vigil.roles";
+
+    /** Whether the request's key has the admin role (set by the authorization step). */
+    static boolean isAdmin(Context ctx) {
+        Set<Role> roles = ctx.attribute(ROLES);
+        return roles != null && roles.contains(Role.ADMIN);
     }
 
     private static void authorize(Context ctx, ApiKeys keys) {
@@ -119,6 +145,7 @@ public final class HttpApi implements AutoCloseable {
             ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             throw new HttpProblem(401, "API key not recognised");
         }
+        ctx.attribute(ROLES, roles);
         Role required = requiredRole(ctx);
         if (!ApiKeys.permits(roles, required)) {
             throw new HttpProblem(403, "this API key lacks the '" + required.name().toLowerCase()

@@ -28,7 +28,12 @@ final class QueryRoutes {
     private final io.vigil.engine.SeriesRegistry registry;
     private final Clock clock;
 
-    QueryRoutes(QueryEngine queries, io.vigil.engine.SeriesRegistry registry, Clock clock) {
+    private final java.util.function.Function<Instant, Map<String, Object>> context;
+
+    /** @param context the wedding context of an instant, as every answer carries it */
+    QueryRoutes(QueryEngine queries, io.vigil.engine.SeriesRegistry registry, Clock clock,
+                java.util.function.Function<Instant, Map<String, Object>> context) {
+        this.context = context;
         this.queries = queries;
         this.registry = registry;
         this.clock = clock;
@@ -96,6 +101,8 @@ final class QueryRoutes {
             series.add(s);
         }
         answer.put("series", series);
+        // The context of the window's end (or of now, for a window reaching into the future).
+        answer.put("context", context.apply(Instant.ofEpochMilli(Math.min(result.toMillis(), clock.millis()))));
         ctx.json(answer);
     }
 

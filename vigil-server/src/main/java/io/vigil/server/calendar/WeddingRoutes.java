@@ -1,0 +1,208 @@
+package io.vigil.server.calendar;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.vigil.calendar.CalendarSettings;
+import io.vigil.calendar.WeddingCalendar;
+import io.vigil.core.wedding.Wedding;
+import io.vigil.core.wedding.WeddingStatus;
+import io.vigil.server.http.HttpProblem;
+import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The calendar API: weddings ({@code /api/v1/weddings}), the wedding context ({@code /api/v1/context}) and the
+ * monitoring switches ({@code /api/v1/settings}); see docs/calendar.md.
+ */
+public final class WeddingRoutes {
+    /** Longest date range one list request may cover. */
+    static final int MAX_LIST_DAYS = 400;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final WeddingCalendar calendar;
+    private final Predicate<Context> isAdmin;
+
+    /** @param isAdmin whether the request's key has the admin role (only admins see coordinator contacts) */
+    public WeddingRoutes(WeddingCalendar calendar, Predicate<Context> isAdmin) {
+        this.calendar = calendar;
+        this.isAdmin = isAdmin;
+    }
+
+    /** {@code GET /api/v1/weddings?from=&to=&status=}: by wedding date, default from yesterday for 90 days. */
+    public void list(Context ctx) {
+        LocalDate today = calendar.clock().instant().atZone(calendar.settings().timeZone()).toLocalDate();
+        LocalDate from = date(ctx, "from", today.minusDays(1));
+        LocalDate to = date(ctx, "to", from.plusDays(90));
+        if (to.isBefore(from)) {
+            throw new HttpProblem(400, "to " + to + " is before from " + from);
+        }
+        if (from.plusDays(MAX_LIST_DAYS).isBefore(to)) {
+            throw new HttpProblem(400, "from " + from + " to " + to + " spans more than " + MAX_LIST_DAYS
+                    + " days; ask for a shorter range");
+        }
+        String statusText = ctx.queryParam("status");
+        WeddingStatus status = statusText == null ? null : badRequest(() -> WeddingStatus.parse(statusText));
+        boolean admin = isAdmin.test(ctx);
+        Instant now = calendar.clock().instant();
+        CalendarSettings s = calendar.settings();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Wedding w : calendar.store().between(from, to)) {
+            if (status == null || w.status() == status) {
+                out.add(WeddingJson.write(w, now, s, admin));
+            }
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("from", from.toString());
+        answer.put("to", to.toString());
+        answer.put("weddings", out);
+        ctx.json(answer);
+    }
+
+    /** {@code GET /api/v1/weddings/{id}}. */
+    public void get(Context ctx) {
+        Wedding w = find(ctx.pathParam("id"));
+        ctx.json(WeddingJson.write(w, calendar.clock().instant(), calendar.settings(), isAdmin.test(ctx)));
+    }
+
+    /** {@code POST /api/v1/weddings}: creates; 409 when the id exists. */
+    public void create(Context ctx) {
+        Wedding w = badRequest(() -> WeddingJson.read(body(ctx), null));
+        if (calendar.store().get(w.id()).isPresent()) {
+            throw new HttpProblem(409, "wedding " + w.id() + " exists; PUT /api/v1/weddings/" + w.id()
+                    + " replaces it");
+        }
+        calendar.store().upsert(List.of(w));
+        calendar.invalidate();
+        ctx.status(201).json(WeddingJson.write(w, calendar.clock().instant(), calendar.settings(), true));
+    }
+
+    /** {@code PUT /api/v1/weddings/{id}}: creates or replaces (a reschedule is a PUT with the new times). */
+    public void put(Context ctx) {
+        String id = ctx.pathParam("id");
+        Wedding w = badRequest(() -> WeddingJson.read(body(ctx), id));
+        boolean created = calendar.store().upsert(List.of(w)) == 1;
+        calendar.invalidate();
+        ctx.status(created ? 201 : 200).json(WeddingJson.write(w, calendar.clock().instant(), calendar.settings(),
+                true));
+    }
+
+    /** {@code POST /api/v1/weddings/{id}/cancel}: keeps the wedding, with status cancelled. */
+    public void cancel(Context ctx) {
+        Wedding w = find(ctx.pathParam("id")).withStatus(WeddingStatus.CANCELLED);
+        calendar.store().upsert(List.of(w));
+        calendar.invalidate();
+        ctx.json(WeddingJson.write(w, calendar.clock().instant(), calendar.settings(), true));
+    }
+
+    /** {@code GET /api/v1/context?at=}: the wedding context of an instant (default now). */
+    public void context(Context ctx) {
+        String at = ctx.queryParam("at");
+        Instant instant = at == null ? calendar.clock().instant() : instant("at", at);
+        ctx.json(WeddingJson.write(calendar.contextAt(instant)));
+    }
+
+    /** {@code GET /api/v1/settings}: the monitoring switches. */
+    public void settings(Context ctx) {
+        ctx.json(switches(calendar.settings()));
+    }
+
+    /** {@code PUT /api/v1/settings}: changes any of the three switches. */
+    public void putSettings(Context ctx) {
+        JsonNode body = body(ctx);
+        if (!body.isObject()) {
+            throw new HttpProblem(400, "the body must be a JSON object of monitoring switches");
+        }
+        CalendarSettings s = calendar.settings();
+        boolean monitoring = s.monitoringEnabled();
+        boolean enhanced = s.weddingDayEnhancedMonitoring();
+        boolean predictive = s.predictiveScalingEnabled();
+        for (var it = body.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (!e.getValue().isBoolean()) {
+                throw new HttpProblem(400, "'" + WeddingJson.shorten(e.getKey()) + "' must be true or false");
+            }
+            boolean v = e.getValue().booleanValue();
+            switch (e.getKey()) {
+                case "monitoring_enabled" -> monitoring = v;
+                case "wedding_day_enhanced_monitoring" -> enhanced = v;
+                case "predictive_scaling_enabled" -> predictive = v;
+                default -> throw new HttpProblem(400, "unknown switch '" + WeddingJson.shorten(e.getKey())
+                        + "': the switches are monitoring_enabled, wedding_day_enhanced_monitoring,"
+                        + " predictive_scaling_enabled");
+            }
+        }
+        calendar.settings(s.withSwitches(monitoring, enhanced, predictive));
+        ctx.json(switches(calendar.settings()));
+    }
+
+    private static Map<String, Object> switches(CalendarSettings s) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("monitoring_enabled", s.monitoringEnabled());
+        out.put("wedding_day_enhanced_monitoring", s.weddingDayEnhancedMonitoring());
+        out.put("predictive_scaling_enabled", s.predictiveScalingEnabled());
+        return out;
+    }
+
+    private Wedding find(String id) {
+        return calendar.store().get(id).orElseThrow(() -> new HttpProblem(404, "no wedding with id '"
+                + WeddingJson.shorten(id) + "'"));
+    }
+
+    static JsonNode body(Context ctx) {
+        try {
+            JsonNode n = JSON.readTree(ctx.bodyAsBytes());
+            if (n == null || n.isMissingNode()) {
+                throw new HttpProblem(400, "the body is empty; send a JSON object");
+            }
+            return n;
+        } catch (IOException e) {
+            throw new HttpProblem(400, "the body is not valid JSON: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return WeddingJson.shorten(nl < 0 ? s : s.substring(0, nl));
+    }
+
+    private static LocalDate date(Context ctx, String name, LocalDate dflt) {
+        String t = ctx.queryParam(name);
+        if (t == null) {
+            return dflt;
+        }
+        try {
+            return LocalDate.parse(t);
+        } catch (DateTimeException e) {
+            throw new HttpProblem(400, name + " '" + WeddingJson.shorten(t) + "' is not a date like 2026-06-13");
+        }
+    }
+
+    static Instant instant(String name, String t) {
+        try {
+            return t.matches("-?\\d+") ? Instant.ofEpochSecond(Long.parseLong(t)) : OffsetDateTime.parse(t).toInstant();
+        } catch (DateTimeException | NumberFormatException e) {
+            throw new HttpProblem(400, name + " '" + WeddingJson.shorten(t)
+                    + "' is not a time: give RFC 3339 (2026-06-13T15:00:00Z) or Unix seconds");
+        }
+    }
+
+    static <T> T badRequest(java.util.function.Supplier<T> s) {
+        try {
+            return s.get();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new HttpProblem(400, e.getMessage());
+        }
+    }
+}
