@@ -67,6 +67,11 @@ public final class WeddingCalendar {
         return ProximityTier.of(w, clock.instant());
     }
 
+    /** The scheduled and cancelled weddings whose date is within two days of today (cached like the context's). */
+    public List<Wedding> weddingsAroundNow() {
+        return weddingsAround(clock.instant(), settings);
+    }
+
     /** Forgets the cached weddings; call after changing the calendar. */
     public void invalidate() {
         cached = null;

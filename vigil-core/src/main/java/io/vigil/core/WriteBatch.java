@@ -60,6 +60,15 @@ public final class WriteBatch {
         seriesStart[n + 1] = sampleCount;
     }
 
+    /**
+     * Replaces the key of series {@code i} (a label policy rewrote it) and drops the decoder's handle for it, since
+     * the handle stands for the label set as sent.
+     */
+    public void replaceKey(int i, SeriesKey key) {
+        keys.set(i, java.util.Objects.requireNonNull(key, "key"));
+        handles.set(i, null);
+    }
+
     public void addSample(long timestampMillis, double value) {
         ensureCapacity();
         timestamps[sampleCount] = timestampMillis;

@@ -112,7 +112,8 @@ public final class VigilServer implements AutoCloseable {
                 new RemoteWriteDecoder(rules, clock, (int) Math.min(256L << 20, maxBody * 4L), 1 << 20),
                 new OtlpMetricsDecoder(rules, clock), new JsonBatchDecoder(rules, clock), keys,
                 config.server().maxBodyBytes(), config.server().maxConcurrentIngest(),
-                new HttpApi.NodeInfo(nodeId, config.storage().backend())));
+                new HttpApi.NodeInfo(nodeId, config.storage().backend()),
+                new io.vigil.calendar.WeddingCalendar(backend.weddingStore(), config.calendar().settings(), clock)));
         int bound;
         try {
             bound = http.start(bind, port);

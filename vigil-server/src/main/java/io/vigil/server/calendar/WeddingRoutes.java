@@ -103,6 +103,17 @@ public final class WeddingRoutes {
         ctx.json(WeddingJson.write(w, calendar.clock().instant(), calendar.settings(), true));
     }
 
+    /** {@code POST /api/v1/weddings/{id}/events}: critical-path events of the day; a repeated event id counts once. */
+    public void events(Context ctx) {
+        Wedding w = find(ctx.pathParam("id"));
+        List<io.vigil.core.wedding.WeddingEvent> events = badRequest(() -> WeddingEventJson.read(body(ctx), w.id()));
+        int added = calendar.store().appendEvents(events);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("accepted", added);
+        answer.put("duplicates", events.size() - added);
+        ctx.json(answer);
+    }
+
     /** {@code GET /api/v1/context?at=}: the wedding context of an instant (default now). */
     public void context(Context ctx) {
         String at = ctx.queryParam("at");

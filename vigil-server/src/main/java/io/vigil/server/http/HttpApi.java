@@ -34,7 +34,8 @@ public final class HttpApi implements AutoCloseable {
 
     public HttpApi(Parts parts) {
         IngestRoutes ingest = new IngestRoutes(parts.engine(), parts.remoteWrite(), parts.otlp(), parts.json(),
-                parts.maxBodyBytes(), parts.maxConcurrentIngest());
+                parts.maxBodyBytes(), parts.maxConcurrentIngest(),
+                new io.vigil.calendar.WeddingLabelPolicy(parts.calendar())::apply);
         QueryRoutes query = new QueryRoutes(parts.queries(), parts.engine().registry(), parts.engine().clock(),
                 at -> io.vigil.server.calendar.WeddingJson.write(parts.calendar().contextAt(at)));
         io.vigil.server.calendar.WeddingRoutes weddings = new io.vigil.server.calendar.WeddingRoutes(parts.calendar(),
@@ -62,6 +63,7 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/api/v1/weddings/{id}", weddings::get);
             cfg.routes.put("/api/v1/weddings/{id}", weddings::put);
             cfg.routes.post("/api/v1/weddings/{id}/cancel", weddings::cancel);
+            cfg.routes.post("/api/v1/weddings/{id}/events", weddings::events);
             cfg.routes.get("/api/v1/context", weddings::context);
             cfg.routes.get("/api/v1/settings", weddings::settings);
             cfg.routes.put("/api/v1/settings", weddings::putSettings);

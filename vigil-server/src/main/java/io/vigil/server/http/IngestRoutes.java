@@ -35,8 +35,12 @@ final class IngestRoutes {
      */
     private final Semaphore inFlight;
 
+    /** Rewrites labels of a decoded batch before it is stored (the per-wedding label window). */
+    private final java.util.function.Consumer<WriteBatch> labelPolicy;
+
     IngestRoutes(StorageEngine engine, RemoteWriteDecoder remoteWrite, OtlpMetricsDecoder otlp, JsonBatchDecoder json,
-                 long maxBodyBytes, int maxConcurrent) {
+                 long maxBodyBytes, int maxConcurrent, java.util.function.Consumer<WriteBatch> labelPolicy) {
+        this.labelPolicy = labelPolicy;
         this.inFlight = new Semaphore(maxConcurrent, true);
         this.engine = engine;
         this.remoteWrite = remoteWrite;
@@ -154,6 +158,7 @@ final class IngestRoutes {
     }
 
     private IngestResult store(WriteBatch batch) {
+        labelPolicy.accept(batch);
         try {
             return engine.write(batch);
         } catch (UncheckedIOException | StorageException | IllegalStateException e) {

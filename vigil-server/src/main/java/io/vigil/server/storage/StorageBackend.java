@@ -100,6 +100,11 @@ public final class StorageBackend {
         return store;
     }
 
+    /** The wedding calendar's store, on the same database as the metrics. */
+    public io.vigil.store.WeddingStore weddingStore() {
+        return store instanceof PostgresMetricStore pg ? pg.weddings() : ((EmbeddedMetricStore) store).weddings();
+    }
+
     /** The lease of the singleton maintenance jobs; the storage engine owns and closes it. */
     public Lease maintenanceLease() {
         return maintenanceLease;
