@@ -13,6 +13,7 @@ import io.vigil.store.SeriesChanges;
 import io.vigil.store.SeriesRecord;
 import io.vigil.store.StorageException;
 import io.vigil.store.Tier;
+import io.vigil.store.WeddingStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,10 +59,10 @@ import org.sqlite.SQLiteException;
  * {@link Schema}; it is created with plain SQL when the store opens.
  *
  * <h2>Thread-safety</h2>
- * Thread-safe. Writes ({@link #commit}, {@link #downsample}, {@link #deleteBefore}) share one connection guarded
- * by a lock, since SQLite has a single writer; each runs in one transaction. Reads borrow a connection of their own
- * (up to {@value #MAX_IDLE_READERS} stay open) and see one consistent snapshot per call, so a reader sees all of a
- * commit or none of it, and never waits for the writer.
+ * Thread-safe. Writes ({@link #commit}, {@link #downsample}, {@link #deleteBefore} and those of {@link #weddings()})
+ * share one connection guarded by a lock, since SQLite has a single writer; each runs in one transaction. Reads
+ * borrow a connection of their own (up to {@value #MAX_IDLE_READERS} stay open) and see one consistent snapshot per
+ * call, so a reader sees all of a commit or none of it, and never waits for the writer.
  *
  * <h2>Errors</h2>
  * Every {@link SQLException} becomes a {@link StorageException} whose message names the operation and the
@@ -90,6 +91,7 @@ public final class EmbeddedMetricStore implements MetricStore {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final CachedConnection writer; // guarded by writeLock
     private final ReaderPool readers;
+    private final EmbeddedWeddingStore weddings;
     private volatile boolean closed;
 
     private EmbeddedMetricStore(Path dbFile, String url, CachedConnection writer) {
@@ -97,6 +99,7 @@ public final class EmbeddedMetricStore implements MetricStore {
         this.url = url;
         this.writer = writer;
         this.readers = new ReaderPool(this::openReader, MAX_IDLE_READERS);
+        this.weddings = new EmbeddedWeddingStore(this);
     }
 
     /**
@@ -190,6 +193,14 @@ public final class EmbeddedMetricStore implements MetricStore {
     /** The database file, {@code dataDir/vigil.db}. */
     public Path file() {
         return dbFile;
+    }
+
+    /**
+     * The wedding calendar and events, kept in this store's database and written under its writer lock; usable
+     * while this store is open.
+     */
+    public WeddingStore weddings() {
+        return weddings;
     }
 
     /**
@@ -648,7 +659,7 @@ public final class EmbeddedMetricStore implements MetricStore {
     // --- plumbing -------------------------------------------------------------------------------------------------
 
     @FunctionalInterface
-    private interface Work<T> {
+    interface Work<T> {
         T run(CachedConnection c) throws SQLException;
     }
 
@@ -659,7 +670,7 @@ public final class EmbeddedMetricStore implements MetricStore {
     }
 
     /** Runs one write transaction on the writer connection; rolls back on any failure. */
-    private <T> T withWriter(String operation, Work<T> work) {
+    <T> T withWriter(String operation, Work<T> work) {
         ensureOpen();
         writeLock.lock();
         boolean committed = false;
@@ -680,7 +691,7 @@ public final class EmbeddedMetricStore implements MetricStore {
     }
 
     /** Runs one read transaction (one snapshot) on a borrowed reader connection. */
-    private <T> T withReader(String operation, Work<T> work) {
+    <T> T withReader(String operation, Work<T> work) {
         ensureOpen();
         CachedConnection r;
         try {

@@ -11,7 +11,7 @@ import java.util.List;
  * The SQLite schema of the embedded store, created with plain SQL when a store opens.
  *
  * <pre>{@code
- * schema_version(version INTEGER)                       -- one row; 2 for this layout
+ * schema_version(version INTEGER)                       -- one row; 3 for this layout
  * series(id INTEGER PRIMARY KEY,                        -- SeriesKey.id(), signed 64-bit (the rowid itself)
  *        metric TEXT, labels TEXT,                      -- labels as canonical JSON, see CanonicalLabels
  *        kind INTEGER,                                  -- MetricKind.code()
@@ -25,13 +25,29 @@ import java.util.List;
  * meta(key TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID
  *        -- 'checkpoint': the WAL position of the last commit
  *        -- 'downsampled.<TIER>': bucket starts below this were merged into the next coarser tier
+ * weddings(id TEXT PRIMARY KEY,                         -- version 3; see EmbeddedWeddingStore
+ *        wedding_date INTEGER,                          -- LocalDate.toEpochDay(): orders every year correctly
+ *        time_zone TEXT,                                -- ZoneId.getId()
+ *        ceremony_start TEXT, reception_end TEXT,       -- LocalDateTime.toString(), local to time_zone
+ *        guest_count INTEGER, venue TEXT,               -- venue may be NULL
+ *        vendor_ids TEXT,                               -- joined by ',' (ids never hold one); '' for none
+ *        status TEXT, source TEXT,                      -- WeddingStatus.wireName(); Wedding.source()
+ *        coordinator_name TEXT, coordinator_email TEXT, coordinator_phone TEXT)  -- personal data, each NULL-able
+ * weddings_by_date ON weddings(wedding_date, ceremony_start, id)  -- between(), in its order
+ * weddings_by_source ON weddings(source, id)                      -- fromSource(), in its order
+ * wedding_events(wedding_id TEXT, id TEXT,              -- version 3
+ *        type TEXT, name TEXT, ref TEXT,                -- WeddingEventType.wireName(); name and ref may be NULL
+ *        at INTEGER, count INTEGER,                     -- epoch milliseconds
+ *        PRIMARY KEY (wedding_id, id)) WITHOUT ROWID
+ * wedding_events_by_time ON wedding_events(wedding_id, at)
  * }</pre>
  *
  * <p>Upgrades: a later layout bumps {@link #VERSION} and adds its migration steps to {@link #create}; a database
- * written by a newer version is refused rather than guessed at.
+ * written by a newer version is refused rather than guessed at. Version 1 to 2 added {@code series.seq}; 2 to 3
+ * added the wedding tables.
  */
 final class Schema {
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     static final String CHECKPOINT = "checkpoint";
 
     private Schema() {}
@@ -83,6 +99,11 @@ final class Schema {
                 }
                 st.execute("CREATE INDEX IF NOT EXISTS series_by_seq ON series (seq)");
             }
+            if (found < 3) {
+                for (String ddl : weddingDdl()) {
+                    st.execute(ddl);
+                }
+            }
             st.execute("DELETE FROM schema_version");
             st.execute("INSERT INTO schema_version (version) VALUES (" + VERSION + ")");
             return found;
@@ -101,5 +122,20 @@ final class Schema {
         }
         out.add("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID");
         return out;
+    }
+
+    private static List<String> weddingDdl() {
+        return List.of(
+                "CREATE TABLE IF NOT EXISTS weddings (id TEXT PRIMARY KEY, wedding_date INTEGER NOT NULL,"
+                        + " time_zone TEXT NOT NULL, ceremony_start TEXT NOT NULL, reception_end TEXT NOT NULL,"
+                        + " guest_count INTEGER NOT NULL, venue TEXT, vendor_ids TEXT NOT NULL, status TEXT NOT NULL,"
+                        + " source TEXT NOT NULL, coordinator_name TEXT, coordinator_email TEXT,"
+                        + " coordinator_phone TEXT)",
+                "CREATE INDEX IF NOT EXISTS weddings_by_date ON weddings (wedding_date, ceremony_start, id)",
+                "CREATE INDEX IF NOT EXISTS weddings_by_source ON weddings (source, id)",
+                "CREATE TABLE IF NOT EXISTS wedding_events (wedding_id TEXT NOT NULL, id TEXT NOT NULL,"
+                        + " type TEXT NOT NULL, name TEXT, ref TEXT, at INTEGER NOT NULL, count INTEGER NOT NULL,"
+                        + " PRIMARY KEY (wedding_id, id)) WITHOUT ROWID",
+                "CREATE INDEX IF NOT EXISTS wedding_events_by_time ON wedding_events (wedding_id, at)");
     }
 }

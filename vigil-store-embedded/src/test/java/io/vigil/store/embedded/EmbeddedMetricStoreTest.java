@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.core.MetricKind;
+import io.vigil.core.wedding.Wedding;
 import io.vigil.store.MetricStore;
 import io.vigil.store.StorageException;
 import io.vigil.store.Tier;
@@ -19,6 +20,8 @@ import java.sql.ResultSet;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -83,7 +86,7 @@ class EmbeddedMetricStoreTest extends MetricStoreContract {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement st = c.createStatement()) {
             assertThat(query(st, "PRAGMA journal_mode")).isEqualTo("wal");
-            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("2");
+            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("3");
         }
     }
 
@@ -137,7 +140,9 @@ class EmbeddedMetricStoreTest extends MetricStoreContract {
         Path file = dataDir().resolve(EmbeddedMetricStore.FILE_NAME);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement st = c.createStatement()) {
-            // Back to layout 1: no seq column.
+            // Back to layout 1: no seq column, no wedding tables.
+            st.execute("DROP TABLE weddings");
+            st.execute("DROP TABLE wedding_events");
             st.execute("DROP INDEX series_by_seq");
             st.execute("ALTER TABLE series DROP COLUMN seq");
             st.execute("UPDATE schema_version SET version = 1");
@@ -152,7 +157,63 @@ class EmbeddedMetricStoreTest extends MetricStoreContract {
         assertThat(store.seriesAfter(cursor).series()).containsExactly(TEMPERATURE);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement st = c.createStatement()) {
-            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("2");
+            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("3");
+        }
+    }
+
+    @Test
+    void open_versionTwoDatabase_isUpgradedToThreeAndKeepsItsSeries() throws SQLException {
+        store.commit(List.of(REQUESTS, LATENCY), List.of(rollup(REQUESTS, T0, aggregate(MetricKind.COUNTER, T0, 1, 5))),
+                7);
+        store.close();
+        store = null;
+        Path file = dataDir().resolve(EmbeddedMetricStore.FILE_NAME);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement st = c.createStatement()) {
+            // Back to layout 2: everything but the wedding tables.
+            st.execute("DROP TABLE weddings");
+            st.execute("DROP TABLE wedding_events");
+            st.execute("UPDATE schema_version SET version = 2");
+        }
+
+        EmbeddedMetricStore upgraded = EmbeddedMetricStore.open(dataDir());
+        store = upgraded;
+
+        assertThat(store.loadSeries()).containsExactlyInAnyOrder(REQUESTS, LATENCY);
+        assertThat(store.checkpoint()).isEqualTo(7);
+        assertThat(readAll(Tier.TEN_SECONDS, new long[] {REQUESTS.id()}, T0, T0 + HOUR)).hasSize(1);
+        long cursor = store.seriesAfter(0).cursor();
+        store.commit(List.of(TEMPERATURE), List.of(), 8);
+        assertThat(store.seriesAfter(cursor).series()).containsExactly(TEMPERATURE);
+        Wedding wedding = new Wedding("w-1", null, ZoneId.of("Europe/London"), LocalDateTime.of(2026, 6, 13, 14, 0),
+                LocalDateTime.of(2026, 6, 13, 23, 0), 90, null, List.of(), null, null, null);
+        assertThat(upgraded.weddings().upsert(List.of(wedding))).isEqualTo(1);
+        assertThat(upgraded.weddings().get("w-1")).contains(wedding);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement st = c.createStatement()) {
+            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("3");
+            assertThat(query(st, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+                    + " AND name IN ('weddings_by_date', 'weddings_by_source', 'wedding_events_by_time')")).isEqualTo("3");
+        }
+    }
+
+    @Test
+    void open_emptyDatabaseFile_getsTheWholeSchema() throws IOException, SQLException {
+        store.close();
+        store = null;
+        Path dir = dataDir();
+        deleteRecursively(dir);
+        Files.createDirectories(dir);
+        Path file = Files.createFile(dir.resolve(EmbeddedMetricStore.FILE_NAME));
+
+        store = EmbeddedMetricStore.open(dir);
+
+        assertThat(store.loadSeries()).isEmpty();
+        assertThat(((EmbeddedMetricStore) store).weddings().between(java.time.LocalDate.MIN, java.time.LocalDate.MAX))
+                .isEmpty();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement st = c.createStatement()) {
+            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("3");
         }
     }
 
