@@ -15,6 +15,7 @@ import io.vigil.store.SeriesChanges;
 import io.vigil.store.SeriesRecord;
 import io.vigil.store.StorageException;
 import io.vigil.store.Tier;
+import io.vigil.store.WeddingStore;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * bucket_start, data)} with primary key {@code (series_id, bucket_start)} and an index on {@code bucket_start}, and
  * {@code meta(key, value)} holding each node's WAL checkpoint {@code checkpoint.<node>} and the per-tier watermarks
  * {@code downsampled.<TIER>}. Each series row records the inserting transaction ({@code tx xid8}) for
- * {@link #seriesAfter}.
+ * {@link #seriesAfter}. Migration 4 adds {@code weddings} and {@code wedding_events} for {@link #weddings()}.
  *
  * <h2>Transactions and concurrency</h2>
  * Writes run in READ COMMITTED transactions. {@link #commit} first locks this node's {@code checkpoint.<node>} row
@@ -81,6 +82,7 @@ public final class PostgresMetricStore implements MetricStore {
     private final String checkpointKey;
     private final String where;
     private final HikariDataSource pool;
+    private final PostgresWeddingStore weddings;
     private volatile boolean closed;
 
     private PostgresMetricStore(PostgresSettings settings, String nodeId, HikariDataSource pool) {
@@ -89,6 +91,7 @@ public final class PostgresMetricStore implements MetricStore {
         this.checkpointKey = CHECKPOINT_PREFIX + nodeId;
         this.where = "postgres store " + settings.redactedUrl();
         this.pool = pool;
+        this.weddings = new PostgresWeddingStore(this);
     }
 
     /** The store's connection pool, for components sharing the database (work claims, leases). */
@@ -167,6 +170,16 @@ public final class PostgresMetricStore implements MetricStore {
     /** The settings this store was opened with. */
     public PostgresSettings settings() {
         return settings;
+    }
+
+    /** The wedding calendar and events, in this store's database and through its pool; usable while it is open. */
+    public WeddingStore weddings() {
+        return weddings;
+    }
+
+    /** "postgres store" and the redacted URL, for messages. */
+    String where() {
+        return where;
     }
 
     // --- series -----------------------------------------------------------------------------------------------------
@@ -559,7 +572,7 @@ public final class PostgresMetricStore implements MetricStore {
     }
 
     @FunctionalInterface
-    private interface Work<T> {
+    interface Work<T> {
         T run(Connection c) throws SQLException;
     }
 
@@ -579,7 +592,7 @@ public final class PostgresMetricStore implements MetricStore {
      * another node's transaction: a unique violation (both inserted the same new row), a deadlock or a serialization
      * failure. The transaction was rolled back, so running it again is safe.
      */
-    private <T> T inWriteRetrying(String operation, Work<T> work) {
+    <T> T inWriteRetrying(String operation, Work<T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return inWrite(operation, work);
@@ -598,7 +611,7 @@ public final class PostgresMetricStore implements MetricStore {
     private static final int CONFLICT_ATTEMPTS = 5;
 
     /** One REPEATABLE READ, read-only transaction: a single snapshot. */
-    private <T> T inSnapshot(String operation, Work<T> work) {
+    <T> T inSnapshot(String operation, Work<T> work) {
         return inTransaction(operation, true, work);
     }
 
