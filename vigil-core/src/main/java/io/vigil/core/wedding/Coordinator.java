@@ -37,6 +37,9 @@ public record Coordinator(String name, String email, String phone) {
         if (value != null && value.length() > max) {
             throw new IllegalArgumentException(what + " is longer than " + max + " characters");
         }
+        if (value != null && Wedding.hasControl(value)) {
+            throw new IllegalArgumentException(what + " contains control characters");
+        }
     }
 
     @Override

@@ -51,6 +51,10 @@ public record Wedding(String id, LocalDate date, ZoneId timeZone, LocalDateTime 
         if (receptionEnd == null) {
             throw new IllegalArgumentException("wedding " + id + ": receptionEnd is missing");
         }
+        if (ceremonyStart.getYear() < 1900 || ceremonyStart.getYear() > 2200) {
+            throw new IllegalArgumentException("wedding " + id + ": ceremonyStart " + ceremonyStart
+                    + " is not a plausible wedding date (years 1900-2200)");
+        }
         date = date == null ? ceremonyStart.toLocalDate() : date;
         if (!date.equals(ceremonyStart.toLocalDate())) {
             throw new IllegalArgumentException("wedding " + id + ": date " + date
@@ -72,6 +76,9 @@ public record Wedding(String id, LocalDate date, ZoneId timeZone, LocalDateTime 
         if (venue != null && venue.length() > 200) {
             throw new IllegalArgumentException("wedding " + id + ": venue is longer than 200 characters");
         }
+        if (venue != null && hasControl(venue)) {
+            throw new IllegalArgumentException("wedding " + id + ": venue contains control characters");
+        }
         vendorIds = vendorIds == null ? List.of() : List.copyOf(vendorIds);
         if (vendorIds.size() > MAX_VENDORS) {
             throw new IllegalArgumentException("wedding " + id + ": " + vendorIds.size()
@@ -87,6 +94,17 @@ public record Wedding(String id, LocalDate date, ZoneId timeZone, LocalDateTime 
         status = status == null ? WeddingStatus.SCHEDULED : status;
         source = source == null ? "api" : source;
         coordinator = coordinator == null || coordinator.isEmpty() ? null : coordinator;
+    }
+
+    /** Whether the text holds a control character other than tab and line breaks (NUL, escape, ...). */
+    static boolean hasControl(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String shorten(String s) {

@@ -60,6 +60,7 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/api/v1/status", ctx -> status(ctx, parts));
             cfg.routes.get("/api/v1/weddings", weddings::list);
             cfg.routes.post("/api/v1/weddings", weddings::create);
+            cfg.routes.post("/api/v1/weddings/import", new io.vigil.server.calendar.WeddingImport(parts.calendar())::handle);
             cfg.routes.get("/api/v1/weddings/{id}", weddings::get);
             cfg.routes.put("/api/v1/weddings/{id}", weddings::put);
             cfg.routes.post("/api/v1/weddings/{id}/cancel", weddings::cancel);
