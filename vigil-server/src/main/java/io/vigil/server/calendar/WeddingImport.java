@@ -35,7 +35,7 @@ public final class WeddingImport {
     record Problem(Integer line, String column, String message) {}
 
     /** What an import read, before it is applied. */
-    record Parsed(String format, List<Wedding> weddings, List<Problem> problems, List<String> notices) {}
+    record Parsed(String format, long rows, List<Wedding> weddings, List<Problem> problems, List<String> notices) {}
 
     public void handle(Context ctx) {
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
@@ -62,7 +62,7 @@ public final class WeddingImport {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("format", parsed.format());
         answer.put("strict", strict);
-        answer.put("read", parsed.weddings().size() + parsed.problems().size());
+        answer.put("read", parsed.rows());
         boolean apply = !strict || parsed.problems().isEmpty();
         int created = 0;
         int cancelled = 0;
@@ -106,7 +106,7 @@ public final class WeddingImport {
         for (CsvProblem p : result.problems()) {
             problems.add(new Problem(p.line(), p.column(), p.message()));
         }
-        return new Parsed("csv", weddings, problems, result.notices());
+        return new Parsed("csv", result.rows(), weddings, problems, result.notices());
     }
 
     private Parsed ics(byte[] body) {
