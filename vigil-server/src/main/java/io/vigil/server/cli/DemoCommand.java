@@ -3,6 +3,7 @@ package io.vigil.server.cli;
 import io.vigil.server.VigilServer;
 import io.vigil.server.auth.AdminKeyFile;
 import io.vigil.server.config.VigilConfig;
+import io.vigil.server.demo.DemoCalendar;
 import io.vigil.server.demo.WeddingTraffic;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -46,6 +47,14 @@ final class DemoCommand implements Runnable {
             String base = "http://" + options.bind(config) + ":" + server.port();
             WeddingTraffic traffic = new WeddingTraffic(URI.create(base), key, 20260613L);
             long now = System.currentTimeMillis();
+            DemoCalendar calendar = new DemoCalendar(URI.create(base), key, java.time.Instant.ofEpochMilli(now), 7L);
+            int weddings = calendar.load();
+            int events = calendar.sendEvents(java.time.Instant.ofEpochMilli(now));
+            java.util.SplittableRandom random = new java.util.SplittableRandom(11L);
+            for (long t = now - 15 * 60_000L; t < now; t += 10_000) {
+                calendar.sendMetrics(java.time.Instant.ofEpochMilli(t), 10, random);
+            }
+            java.util.List<String> active = calendar.activeAt(java.time.Instant.ofEpochMilli(now));
             long sent = 0;
             for (long t = now - backfillMinutes * 60_000L; t < now; t += 10_000) {
                 sent += traffic.send(t, 10);
@@ -55,6 +64,9 @@ final class DemoCommand implements Runnable {
             System.out.println("Vigil demo is running on " + base + " with data in " + dir);
             System.out.println("Backfilled " + sent + " samples of the last " + backfillMinutes
                     + " minutes; live traffic follows every 2 s. Ctrl-C stops it.");
+            System.out.println("Calendar: " + weddings + " weddings loaded (" + active.size()
+                    + " under way now in London, New York and Kolkata, 40 on the coming Saturday, a season ahead), "
+                    + events + " critical-path events so far.");
             System.out.println("API key (admin): " + key);
             System.out.println("Try:");
             System.out.println("  curl -H 'Authorization: Bearer " + key + "' '" + base
@@ -66,10 +78,19 @@ final class DemoCommand implements Runnable {
                     + "/api/v1/query?metric=http_server_requests&stat=error_rate&by=route'");
             System.out.println("  curl -H 'Authorization: Bearer " + key + "' '" + base
                     + "/api/v1/series?metric=http_server_requests'");
-            while (!Thread.currentThread().isInterrupted()) {
+            System.out.println("  curl -H 'Authorization: Bearer " + key + "' '" + base + "/api/v1/context'");
+            System.out.println("  curl -H 'Authorization: Bearer " + key + "' '" + base + "/api/v1/weddings'");
+            System.out.println("  curl -H 'Authorization: Bearer " + key + "' '" + base
+                    + "/api/v1/query?metric=wedding_photo_upload_seconds&stat=p95&by=wedding_id,client'");
+            for (long tick = 1; !Thread.currentThread().isInterrupted(); tick++) {
                 Thread.sleep(2_000);
                 try {
-                    traffic.send(System.currentTimeMillis(), 2);
+                    long t = System.currentTimeMillis();
+                    traffic.send(t, 2);
+                    calendar.sendMetrics(java.time.Instant.ofEpochMilli(t), 2, random);
+                    if (tick % 5 == 0) {
+                        calendar.sendEvents(java.time.Instant.ofEpochMilli(t));
+                    }
                 } catch (java.io.IOException e) {
                     System.err.println("demo traffic: " + e.getMessage());
                 }
