@@ -114,6 +114,28 @@ public final class WeddingRoutes {
         ctx.json(answer);
     }
 
+    /**
+     * {@code GET /api/v1/weddings/{id}/report}: the critical path of the wedding day from its events, as JSON, or as
+     * a printable HTML page with {@code ?format=html} or {@code Accept: text/html}.
+     */
+    public void report(Context ctx) {
+        Wedding w = find(ctx.pathParam("id"));
+        io.vigil.calendar.report.CriticalPathReport report = io.vigil.calendar.report.CriticalPathReport.of(w,
+                calendar.store().events(w.id()), calendar.clock().instant());
+        String format = ctx.queryParam("format");
+        String accept = ctx.header("Accept");
+        boolean html = "html".equalsIgnoreCase(format)
+                || (format == null && accept != null && accept.contains("text/html"));
+        if (format != null && !html && !"json".equalsIgnoreCase(format)) {
+            throw new HttpProblem(400, "format '" + WeddingJson.shorten(format) + "' is not html or json");
+        }
+        if (html) {
+            ctx.contentType("text/html; charset=utf-8").result(io.vigil.calendar.report.CriticalPathHtml.render(report));
+        } else {
+            ctx.json(io.vigil.calendar.report.CriticalPathJson.write(report));
+        }
+    }
+
     /** {@code GET /api/v1/context?at=}: the wedding context of an instant (default now). */
     public void context(Context ctx) {
         String at = ctx.queryParam("at");

@@ -65,6 +65,7 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.put("/api/v1/weddings/{id}", weddings::put);
             cfg.routes.post("/api/v1/weddings/{id}/cancel", weddings::cancel);
             cfg.routes.post("/api/v1/weddings/{id}/events", weddings::events);
+            cfg.routes.get("/api/v1/weddings/{id}/report", weddings::report);
             cfg.routes.get("/api/v1/context", weddings::context);
             cfg.routes.get("/api/v1/settings", weddings::settings);
             cfg.routes.put("/api/v1/settings", weddings::putSettings);

@@ -220,4 +220,41 @@ class CalendarApiTest {
                 .isEqualTo(415);
         assertThat(send("POST", "/api/v1/weddings/import", READ, "text/csv", csv).statusCode()).isEqualTo(403);
     }
+
+    @Test
+    void report_isBuiltFromIngestedEvents_asJsonAndPrintableHtml() throws Exception {
+        ok(send("POST", "/api/v1/weddings", ADMIN, "application/json",
+                wedding("london-1", "Europe/London", "2026-06-13T14:00", "2026-06-13T23:30", 10)), 201);
+        String events = """
+                {"events": [
+                  {"id": "p1", "type": "milestone_planned", "name": "ceremony", "at": "2026-06-13T13:00:00Z"},
+                  {"id": "r1", "type": "milestone_reached", "name": "ceremony", "at": "2026-06-13T13:25:00Z"},
+                  {"id": "c1", "type": "guest_checkin", "at": "2026-06-13T12:40:00Z", "count": 6},
+                  {"id": "c2", "type": "guest_checkin", "at": "2026-06-13T12:55:00Z", "count": 3},
+                  {"id": "v1", "type": "vendor_request", "name": "florist-17", "ref": "q1", "at": "2026-06-13T13:30:00Z"},
+                  {"id": "v2", "type": "vendor_ack", "ref": "q1", "at": "2026-06-13T13:34:00Z"},
+                  {"id": "x1", "type": "emergency_raised", "name": "power", "ref": "power-1", "at": "2026-06-13T14:00:00Z"},
+                  {"id": "x2", "type": "emergency_response", "ref": "power-1", "at": "2026-06-13T14:06:00Z"}]}
+                """;
+        ok(send("POST", "/api/v1/weddings/london-1/events", INGEST, "application/json", events), 200);
+
+        JsonNode report = ok(send("GET", "/api/v1/weddings/london-1/report", READ, null, null), 200);
+        assertThat(report.path("hasData").asBoolean()).isTrue();
+        assertThat(report.path("guestArrivals").path("arrived").asInt()).isEqualTo(9);
+        assertThat(report.path("milestones").path("items").get(0).path("delaySeconds").asLong()).isEqualTo(1500);
+        assertThat(report.path("bottlenecks").toString())
+                .contains("Emergency power-1 (power) waited 6 min for a first response")
+                .contains("Milestone ceremony reached 25 min late (planned 14:00, actual 14:25)")
+                .as("90 % of the guests were in at the ceremony: above the 80 % bar").doesNotContain("guests");
+        assertThat(report.toString()).doesNotContain(COORDINATOR_EMAIL).doesNotContain("Amelia");
+
+        HttpResponse<String> html = send("GET", "/api/v1/weddings/london-1/report?format=html", READ, null, null);
+        assertThat(html.statusCode()).isEqualTo(200);
+        assertThat(html.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(html.body()).startsWith("<!DOCTYPE html>").contains("london-1").contains("Kew Gardens")
+                .contains("reached 25 min late").doesNotContain(COORDINATOR_EMAIL);
+        assertThat(send("GET", "/api/v1/weddings/london-1/report?format=pdf", READ, null, null).statusCode())
+                .isEqualTo(400);
+        assertThat(send("GET", "/api/v1/weddings/unknown/report", READ, null, null).statusCode()).isEqualTo(404);
+    }
 }
