@@ -131,6 +131,31 @@ class MultiNodeTest {
     }
 
     @Test
+    void calendarWrittenOnOneNode_isSeenByEveryNode() throws Exception {
+        java.time.LocalDateTime ceremony = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusHours(1)
+                .withNano(0);
+        String body = ("{\"id\": \"shared-1\", \"timeZone\": \"UTC\", \"ceremonyStart\": \"%s\","
+                + " \"receptionEnd\": \"%s\", \"guestCount\": 80}").formatted(ceremony, ceremony.plusHours(8));
+        java.net.http.HttpResponse<String> created = VigilProcess.HTTP.send(java.net.http.HttpRequest.newBuilder(
+                        nodes.get(0).uri("/api/v1/weddings")).header("Authorization", "Bearer " + KEY)
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+        for (VigilProcess n : nodes) {
+            assertThat(n.get("/api/v1/weddings/shared-1").path("guestCount").asInt()).isEqualTo(80);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        VigilProcess last = nodes.get(2);
+        while (!last.get("/api/v1/context").path("activeWeddings").findValuesAsText("id").contains("shared-1")) {
+            assertThat(System.nanoTime()).as("node-c's context lists the wedding within its 5 s cache")
+                    .isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
     void sigkillOfTheLeaseHolder_anotherNodeTakesOverWithin15s_andItsWalIsReplayed() throws Exception {
         VigilProcess holder = awaitSingleLeaseHolder();
         String metric = "photo_uploads_total";
