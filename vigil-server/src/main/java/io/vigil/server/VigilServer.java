@@ -33,14 +33,16 @@ public final class VigilServer implements AutoCloseable {
 
     private final StorageEngine engine;
     private final StorageBackend backend;
+    private final io.vigil.server.calendar.FeedPoller feedPoller;
     private final HttpApi http;
     private final FileLock lock;
     private final FileChannel lockChannel;
     private final Path adminKeyFile;
     private final int port;
 
-    private VigilServer(StorageEngine engine, StorageBackend backend, HttpApi http, FileLock lock,
-                        FileChannel lockChannel, Path adminKeyFile, int port) {
+    private VigilServer(StorageEngine engine, StorageBackend backend, io.vigil.server.calendar.FeedPoller feedPoller,
+                        HttpApi http, FileLock lock, FileChannel lockChannel, Path adminKeyFile, int port) {
+        this.feedPoller = feedPoller;
         this.engine = engine;
         this.backend = backend;
         this.http = http;
@@ -108,16 +110,31 @@ public final class VigilServer implements AutoCloseable {
         engine.maintenanceLease(backend.maintenanceLease());
         LabelRules rules = LabelRules.DEFAULTS;
         int maxBody = (int) Math.min(Integer.MAX_VALUE, config.server().maxBodyBytes());
+        io.vigil.calendar.WeddingCalendar calendar = new io.vigil.calendar.WeddingCalendar(backend.weddingStore(),
+                config.calendar().settings(), clock);
+        java.util.List<io.vigil.server.calendar.FeedPoller.FeedConfig> feeds = new java.util.ArrayList<>();
+        for (VigilConfig.Feed f : config.calendar().feeds()) {
+            String url = f.url(env);
+            if (url == null) {
+                LOG.error("calendar feed {}: the environment variable {} is not set; the feed is not polled",
+                        f.name(), f.urlEnv());
+                continue;
+            }
+            feeds.add(new io.vigil.server.calendar.FeedPoller.FeedConfig(f.name(), java.net.URI.create(url),
+                    f.pollInterval()));
+        }
+        io.vigil.server.calendar.FeedPoller feedPoller = new io.vigil.server.calendar.FeedPoller(feeds, calendar,
+                backend.lease("calendar-feeds")).start();
         HttpApi http = new HttpApi(new HttpApi.Parts(engine, new QueryEngine(engine),
                 new RemoteWriteDecoder(rules, clock, (int) Math.min(256L << 20, maxBody * 4L), 1 << 20),
                 new OtlpMetricsDecoder(rules, clock), new JsonBatchDecoder(rules, clock), keys,
                 config.server().maxBodyBytes(), config.server().maxConcurrentIngest(),
-                new HttpApi.NodeInfo(nodeId, config.storage().backend()),
-                new io.vigil.calendar.WeddingCalendar(backend.weddingStore(), config.calendar().settings(), clock)));
+                new HttpApi.NodeInfo(nodeId, config.storage().backend()), calendar, feedPoller::status));
         int bound;
         try {
             bound = http.start(bind, port);
         } catch (RuntimeException e) {
+            feedPoller.close();
             engine.close();
             backend.releaseNodeId();
             release(lock, lockChannel);
@@ -125,7 +142,7 @@ public final class VigilServer implements AutoCloseable {
         }
         LOG.info("Vigil node {} listening on http://{}:{} (WAL in {}, {}, {} series known, keys: {})", nodeId, bind,
                 bound, dataDir, backend.describe(), engine.registry().size(), keys.describe());
-        return new VigilServer(engine, backend, http, lock, lockChannel, adminKeyFile, bound);
+        return new VigilServer(engine, backend, feedPoller, http, lock, lockChannel, adminKeyFile, bound);
     }
 
     public int port() {
@@ -137,6 +154,11 @@ public final class VigilServer implements AutoCloseable {
         return adminKeyFile;
     }
 
+    /** The calendar feed poller (tests poll on demand). */
+    public io.vigil.server.calendar.FeedPoller feedPoller() {
+        return feedPoller;
+    }
+
     public StorageEngine engine() {
         return engine;
     }
@@ -144,6 +166,7 @@ public final class VigilServer implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        feedPoller.close();
         engine.close();
         backend.releaseNodeId();
         release(lock, lockChannel);

@@ -26,6 +26,7 @@ import java.util.Map;
 public final class WeddingImport {
     private final WeddingCalendar calendar;
     private final WeddingCsvReader csv = new WeddingCsvReader();
+    private final io.vigil.calendar.ics.IcsWeddingParser ics = new io.vigil.calendar.ics.IcsWeddingParser();
 
     public WeddingImport(WeddingCalendar calendar) {
         this.calendar = calendar;
@@ -110,7 +111,18 @@ public final class WeddingImport {
     }
 
     private Parsed ics(byte[] body) {
-        throw new HttpProblem(415, "iCalendar import is not available yet");
+        io.vigil.calendar.ics.IcsParseResult result;
+        try {
+            result = ics.parse(body, "ics:upload");
+        } catch (io.vigil.calendar.ics.IcsFormatException e) {
+            throw new ImportFailed(e.getMessage(), e.line());
+        }
+        List<Problem> problems = new ArrayList<>();
+        for (io.vigil.calendar.ics.IcsProblem p : result.problems()) {
+            problems.add(new Problem(null, null, p.toString()));
+        }
+        return new Parsed("ics", result.weddings().size() + result.problems().size(), result.weddings(), problems,
+                List.of());
     }
 
     /** A file that cannot be imported at all: 400 with the problem and its line. */

@@ -25,7 +25,7 @@ public record VigilConfig(Server server, Storage storage, Auth auth, Calendar ca
     public static final VigilConfig DEFAULTS = new VigilConfig(null, null, null, null);
 
     public VigilConfig {
-        calendar = calendar == null ? new Calendar(null, null, null, null, null) : calendar;
+        calendar = calendar == null ? new Calendar(null, null, null, null, null, null) : calendar;
         server = server == null ? new Server(null, null, null, null) : server;
         storage = storage == null ? new Storage(null, null, null, null, null, null, null, null) : storage;
         auth = auth == null ? new Auth(List.of()) : auth;
@@ -157,13 +157,19 @@ public record VigilConfig(Server server, Storage storage, Auth auth, Calendar ca
      * @param monitoringEnabled {@code monitoring_enabled}, default true
      * @param weddingDayEnhancedMonitoring {@code wedding_day_enhanced_monitoring}, default true
      * @param predictiveScalingEnabled {@code predictive_scaling_enabled}, default true
+     * @param feeds iCalendar feeds polled for weddings
      */
     public record Calendar(String timeZone, String upcomingHorizon,
                            @com.fasterxml.jackson.annotation.JsonProperty("monitoring_enabled") Boolean monitoringEnabled,
                            @com.fasterxml.jackson.annotation.JsonProperty("wedding_day_enhanced_monitoring")
                            Boolean weddingDayEnhancedMonitoring,
                            @com.fasterxml.jackson.annotation.JsonProperty("predictive_scaling_enabled")
-                           Boolean predictiveScalingEnabled) {
+                           Boolean predictiveScalingEnabled,
+                           List<Feed> feeds) {
+
+        public Calendar {
+            feeds = feeds == null ? List.of() : List.copyOf(feeds);
+        }
 
         /** The calendar settings these describe, validated. */
         public io.vigil.calendar.CalendarSettings settings() {
@@ -181,6 +187,37 @@ public record VigilConfig(Server server, Storage storage, Auth auth, Calendar ca
                     monitoringEnabled == null ? d.monitoringEnabled() : monitoringEnabled,
                     weddingDayEnhancedMonitoring == null ? d.weddingDayEnhancedMonitoring() : weddingDayEnhancedMonitoring,
                     predictiveScalingEnabled == null ? d.predictiveScalingEnabled() : predictiveScalingEnabled);
+        }
+    }
+
+    /**
+     * An iCalendar feed of weddings, polled on a schedule (see docs/calendar.md).
+     *
+     * @param name names the feed in health reports and in the weddings' source ({@code ics:<name>})
+     * @param url the feed's http(s) URL; or
+     * @param urlEnv the environment variable holding it (a URL with a token in it is a secret)
+     * @param interval how often it is fetched; default 15m, at least 1m
+     */
+    public record Feed(String name, String url, String urlEnv, String interval) {
+        /** The polling interval, validated. */
+        public java.time.Duration pollInterval() {
+            java.time.Duration d = interval == null ? java.time.Duration.ofMinutes(15)
+                    : DurationText.parse("calendar.feeds." + name + ".interval", interval);
+            if (d.compareTo(java.time.Duration.ofMinutes(1)) < 0) {
+                throw new IllegalArgumentException("calendar.feeds." + name + ".interval was " + interval
+                        + " but it must be at least 1m");
+            }
+            return d;
+        }
+
+        /** The URL from the config or its environment variable; null when neither is set. */
+        public String url(java.util.Map<String, String> env) {
+            return url != null ? url : urlEnv == null ? null : env.get(urlEnv);
+        }
+
+        @Override
+        public String toString() {
+            return "Feed[" + name + "]";
         }
     }
 
@@ -233,6 +270,25 @@ public record VigilConfig(Server server, Storage storage, Auth auth, Calendar ca
             config.calendar().settings();
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
+        }
+        java.util.Set<String> feedNames = new java.util.HashSet<>();
+        for (int i = 0; i < config.calendar().feeds().size(); i++) {
+            Feed f = config.calendar().feeds().get(i);
+            if (f.name() == null || !f.name().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+                problems.add("calendar.feeds[" + i + "].name must be 1-63 letters, digits, '.', '_' or '-'");
+            } else if (!feedNames.add(f.name())) {
+                problems.add("calendar.feeds[" + i + "].name '" + f.name() + "' is used twice");
+            }
+            if ((f.url() == null) == (f.urlEnv() == null)) {
+                problems.add("calendar.feeds[" + i + "] must have exactly one of url, urlEnv");
+            } else if (f.url() != null && !f.url().matches("(?i)https?://.+")) {
+                problems.add("calendar.feeds[" + i + "].url must be an http:// or https:// URL");
+            }
+            try {
+                f.pollInterval();
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
         }
         for (int i = 0; i < config.auth().keys().size(); i++) {
             ApiKeyConfig k = config.auth().keys().get(i);

@@ -27,7 +27,8 @@ public final class HttpApi implements AutoCloseable {
     /** The parts the API serves. */
     public record Parts(StorageEngine engine, QueryEngine queries, RemoteWriteDecoder remoteWrite,
                         OtlpMetricsDecoder otlp, JsonBatchDecoder json, ApiKeys keys, long maxBodyBytes,
-                        int maxConcurrentIngest, NodeInfo node, io.vigil.calendar.WeddingCalendar calendar) {}
+                        int maxConcurrentIngest, NodeInfo node, io.vigil.calendar.WeddingCalendar calendar,
+                        java.util.function.Supplier<java.util.List<io.vigil.server.calendar.FeedPoller.FeedStatus>> feeds) {}
 
     /** What {@code GET /api/v1/status} says about this node. */
     public record NodeInfo(String nodeId, String storageBackend) {}
@@ -67,6 +68,8 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.post("/api/v1/weddings/{id}/events", weddings::events);
             cfg.routes.get("/api/v1/weddings/{id}/report", weddings::report);
             cfg.routes.get("/api/v1/context", weddings::context);
+            cfg.routes.get("/api/v1/integrations", ctx -> ctx.json(
+                    io.vigil.server.calendar.IntegrationsJson.write(parts.feeds().get())));
             cfg.routes.get("/api/v1/settings", weddings::settings);
             cfg.routes.put("/api/v1/settings", weddings::putSettings);
             cfg.routes.exception(HttpProblem.class, (e, ctx) -> problem(ctx, e));

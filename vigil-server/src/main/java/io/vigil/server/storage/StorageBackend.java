@@ -21,8 +21,12 @@ public final class StorageBackend {
     private final Lease maintenanceLease;
     private final Lease nodeLease;
     private final String description;
+    /** Makes the lease of a singleton job by name. */
+    private final java.util.function.Function<String, Lease> leases;
 
-    private StorageBackend(MetricStore store, Lease maintenanceLease, Lease nodeLease, String description) {
+    private StorageBackend(MetricStore store, Lease maintenanceLease, Lease nodeLease, String description,
+                           java.util.function.Function<String, Lease> leases) {
+        this.leases = leases;
         this.store = store;
         this.maintenanceLease = maintenanceLease;
         this.nodeLease = nodeLease;
@@ -40,7 +44,7 @@ public final class StorageBackend {
         NodeId.check(nodeId);
         if (!config.isPostgres()) {
             return new StorageBackend(EmbeddedMetricStore.open(dataDir.resolve("store")), Lease.local("maintenance"),
-                    Lease.local("node." + nodeId), "embedded store in " + dataDir.resolve("store"));
+                    Lease.local("node." + nodeId), "embedded store in " + dataDir.resolve("store"), Lease::local);
         }
         PostgresSettings settings = settings(config.postgres(), env);
         PostgresLease nodeLease = new PostgresLease(settings, "node." + nodeId);
@@ -52,7 +56,8 @@ public final class StorageBackend {
         try {
             PostgresMetricStore store = PostgresMetricStore.open(settings, nodeId);
             return new StorageBackend(store, new PostgresLease(settings, "maintenance"), nodeLease,
-                    "PostgreSQL " + settings.redactedUrl() + " as node " + nodeId);
+                    "PostgreSQL " + settings.redactedUrl() + " as node " + nodeId,
+                    name -> new PostgresLease(settings, name));
         } catch (RuntimeException e) {
             nodeLease.close();
             throw e;
@@ -108,6 +113,11 @@ public final class StorageBackend {
     /** The lease of the singleton maintenance jobs; the storage engine owns and closes it. */
     public Lease maintenanceLease() {
         return maintenanceLease;
+    }
+
+    /** A new lease for a singleton job (one node at a time runs it); the caller closes it. */
+    public Lease lease(String name) {
+        return leases.apply(name);
     }
 
     /** Releases the node id; call after the engine has closed. */
