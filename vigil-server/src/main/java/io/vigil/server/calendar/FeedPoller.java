@@ -8,6 +8,8 @@ import io.vigil.calendar.ics.FetchResult;
 import io.vigil.calendar.ics.IcsFormatException;
 import io.vigil.calendar.ics.IcsParseResult;
 import io.vigil.calendar.ics.IcsWeddingParser;
+import io.vigil.core.wedding.Wedding;
+import io.vigil.core.wedding.WeddingStatus;
 import io.vigil.store.Lease;
 import java.net.URI;
 import java.time.Duration;
@@ -134,10 +136,19 @@ public final class FeedPoller implements AutoCloseable {
             return;
         }
         Instant now = calendar.clock().instant();
-        FeedChanges changes = FeedChanges.between(calendar.store().fromSource("ics:" + f.name), parsed, now);
+        List<Wedding> stored = calendar.store().fromSource("ics:" + f.name);
+        FeedChanges changes = FeedChanges.between(stored, parsed, now);
+        String refused = refusal(changes, stored, now);
+        if (refused != null) {
+            f.status = new FeedStatus(f.name, f.status.url(), health, refused, parsed.weddings().size(),
+                    parsed.problems().size(), f.status.lastChange());
+            LOG.warn("calendar feed {}: {}", f.name, refused);
+            return;
+        }
+        List<Wedding> upserts = withoutForeignIds(changes);
         String change = f.status.lastChange();
-        if (!changes.isEmpty()) {
-            calendar.store().upsert(changes.upserts());
+        if (!upserts.isEmpty()) {
+            calendar.store().upsert(upserts);
             calendar.invalidate();
             change = changes.added().size() + " added, " + changes.updated().size() + " updated, "
                     + changes.cancelled().size() + " cancelled at " + now;
@@ -145,6 +156,41 @@ public final class FeedPoller implements AutoCloseable {
         }
         f.status = new FeedStatus(f.name, f.status.url(), health, null, parsed.weddings().size(),
                 parsed.problems().size(), change);
+    }
+
+    /**
+     * Why a refresh must not be applied, or null: a feed that would suddenly cancel most of its upcoming weddings is
+     * far more likely broken (an empty export, a wrong URL answering with a valid but empty calendar) than right.
+     */
+    static String refusal(FeedChanges changes, List<Wedding> stored, Instant now) {
+        long upcoming = stored.stream()
+                .filter(w -> w.status() == WeddingStatus.SCHEDULED && w.receptionEndInstant().isAfter(now)).count();
+        int cancelling = changes.cancelled().size();
+        if (cancelling >= MASS_CANCEL_MIN && cancelling * 2 > upcoming) {
+            return "the feed would cancel " + cancelling + " of its " + upcoming + " upcoming weddings at once;"
+                    + " nothing was applied (check the feed; once it is right, the weddings can be cancelled"
+                    + " through the API)";
+        }
+        return null;
+    }
+
+    /** How many cancellations in one refresh make {@link #refusal} look at the share. */
+    static final int MASS_CANCEL_MIN = 5;
+
+    /** The upserts, without new weddings whose id another source (the API, a CSV, another feed) already uses. */
+    private List<Wedding> withoutForeignIds(FeedChanges changes) {
+        List<Wedding> out = new ArrayList<>(changes.updated());
+        out.addAll(changes.cancelled());
+        for (Wedding w : changes.added()) {
+            var existing = calendar.store().get(w.id());
+            if (existing.isPresent() && !existing.get().source().equals(w.source())) {
+                LOG.warn("calendar feed wedding {} is ignored: the id is already used by source {}", w.id(),
+                        existing.get().source());
+            } else {
+                out.add(w);
+            }
+        }
+        return out;
     }
 
     /** The status of every feed. */

@@ -143,4 +143,39 @@ class FeedPollingTest {
         assertThat(answer.toString()).doesNotContain("Olivia");
         assertThat(get("/api/v1/weddings/u1@file").path("timeZone").asText()).isEqualTo("Europe/London");
     }
+
+    @Test
+    void aFeedThatSuddenlyEmpties_cancelsNothing_andSaysWhy() throws Exception {
+        String[] events = new String[6];
+        for (int i = 0; i < 6; i++) {
+            events[i] = event("m" + i + "@venue", "2027061" + i + "T140000", "2027061" + i + "T230000", "");
+        }
+        feed = calendar(events);
+        server.feedPoller().pollAll();
+        assertThat(get("/api/v1/weddings?from=2027-06-10&to=2027-06-16&status=scheduled").path("weddings")).hasSize(6);
+
+        feed = calendar();
+        server.feedPoller().pollAll();
+
+        assertThat(get("/api/v1/weddings?from=2027-06-10&to=2027-06-16&status=scheduled").path("weddings")).hasSize(6);
+        JsonNode health = get("/api/v1/integrations").path("integrations").get(0);
+        assertThat(health.path("healthy").asBoolean()).isFalse();
+        assertThat(health.path("lastError").asText()).contains("would cancel 6 of its 6 upcoming weddings");
+    }
+
+    @Test
+    void aFeedWeddingWithAnotherSourcesId_doesNotOverwriteIt() throws Exception {
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                        + "/api/v1/weddings")).header("Authorization", "Bearer " + KEY)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"id\": \"api-1\", \"timeZone\": \"UTC\", \"ceremonyStart\": \"2027-08-01T12:00\","
+                                + " \"receptionEnd\": \"2027-08-01T20:00\", \"guestCount\": 42}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).isEqualTo(201);
+        feed = calendar(event("api-1", "20270612T140000", "20270612T230000", ""));
+        server.feedPoller().pollAll();
+        JsonNode w = get("/api/v1/weddings/api-1");
+        assertThat(w.path("source").asText()).isEqualTo("api");
+        assertThat(w.path("guestCount").asInt()).isEqualTo(42);
+    }
 }
