@@ -34,6 +34,7 @@ public final class VigilServer implements AutoCloseable {
     private final StorageEngine engine;
     private final StorageBackend backend;
     private final io.vigil.server.calendar.FeedPoller feedPoller;
+    private final io.vigil.server.calendar.WeddingHealthMonitor weddingHealth;
     private final HttpApi http;
     private final FileLock lock;
     private final FileChannel lockChannel;
@@ -41,8 +42,10 @@ public final class VigilServer implements AutoCloseable {
     private final int port;
 
     private VigilServer(StorageEngine engine, StorageBackend backend, io.vigil.server.calendar.FeedPoller feedPoller,
-                        HttpApi http, FileLock lock, FileChannel lockChannel, Path adminKeyFile, int port) {
+                        io.vigil.server.calendar.WeddingHealthMonitor weddingHealth, HttpApi http, FileLock lock,
+                        FileChannel lockChannel, Path adminKeyFile, int port) {
         this.feedPoller = feedPoller;
+        this.weddingHealth = weddingHealth;
         this.engine = engine;
         this.backend = backend;
         this.http = http;
@@ -125,15 +128,20 @@ public final class VigilServer implements AutoCloseable {
         }
         io.vigil.server.calendar.FeedPoller feedPoller = new io.vigil.server.calendar.FeedPoller(feeds, calendar,
                 backend.lease("calendar-feeds")).start();
-        HttpApi http = new HttpApi(new HttpApi.Parts(engine, new QueryEngine(engine),
+        QueryEngine queries = new QueryEngine(engine);
+        io.vigil.server.calendar.WeddingHealthMonitor weddingHealth =
+                new io.vigil.server.calendar.WeddingHealthMonitor(calendar, queries).start();
+        HttpApi http = new HttpApi(new HttpApi.Parts(engine, queries,
                 new RemoteWriteDecoder(rules, clock, (int) Math.min(256L << 20, maxBody * 4L), 1 << 20),
                 new OtlpMetricsDecoder(rules, clock), new JsonBatchDecoder(rules, clock), keys,
                 config.server().maxBodyBytes(), config.server().maxConcurrentIngest(),
-                new HttpApi.NodeInfo(nodeId, config.storage().backend()), calendar, feedPoller::status));
+                new HttpApi.NodeInfo(nodeId, config.storage().backend()), calendar, feedPoller::status,
+                weddingHealth));
         int bound;
         try {
             bound = http.start(bind, port);
         } catch (RuntimeException e) {
+            weddingHealth.close();
             feedPoller.close();
             engine.close();
             backend.releaseNodeId();
@@ -142,7 +150,8 @@ public final class VigilServer implements AutoCloseable {
         }
         LOG.info("Vigil node {} listening on http://{}:{} (WAL in {}, {}, {} series known, keys: {})", nodeId, bind,
                 bound, dataDir, backend.describe(), engine.registry().size(), keys.describe());
-        return new VigilServer(engine, backend, feedPoller, http, lock, lockChannel, adminKeyFile, bound);
+        return new VigilServer(engine, backend, feedPoller, weddingHealth, http, lock, lockChannel, adminKeyFile,
+                bound);
     }
 
     public int port() {
@@ -152,6 +161,11 @@ public final class VigilServer implements AutoCloseable {
     /** Path of the generated admin key file, or null when keys came from the config or the environment. */
     public Path adminKeyFile() {
         return adminKeyFile;
+    }
+
+    /** The per-wedding checks (tests run them on demand). */
+    public io.vigil.server.calendar.WeddingHealthMonitor weddingHealth() {
+        return weddingHealth;
     }
 
     /** The calendar feed poller (tests poll on demand). */
@@ -166,6 +180,7 @@ public final class VigilServer implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        weddingHealth.close();
         feedPoller.close();
         engine.close();
         backend.releaseNodeId();

@@ -163,6 +163,12 @@ public final class WeddingJson {
      * admin keys.
      */
     public static Map<String, Object> write(Wedding w, Instant now, CalendarSettings settings, boolean admin) {
+        return write(w, now, settings, admin, null);
+    }
+
+    /** Like {@link #write(Wedding, Instant, CalendarSettings, boolean)}, with the wedding's last health check. */
+    public static Map<String, Object> write(Wedding w, Instant now, CalendarSettings settings, boolean admin,
+                                            WeddingHealthMonitor.WeddingHealth health) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", w.id());
         out.put("date", w.date().toString());
@@ -180,6 +186,24 @@ public final class WeddingJson {
         out.put("proximityTier", tier.wireName());
         Duration interval = settings.interval(tier);
         out.put("checkIntervalSeconds", interval == null ? null : interval.toSeconds());
+        if (health != null) {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("status", health.status());
+            h.put("checkedAt", health.checkedAt().toString());
+            h.put("intervalSeconds", health.interval().toSeconds());
+            List<Map<String, Object>> families = new ArrayList<>();
+            for (WeddingHealthMonitor.FamilyHealth f : health.families()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("metric", f.metric());
+                m.put("samples", f.samples());
+                m.put("p95Seconds", f.p95Seconds());
+                m.put("errorRate", f.errorRate());
+                m.put("ok", f.ok());
+                families.add(m);
+            }
+            h.put("families", families);
+            out.put("health", h);
+        }
         if (admin && w.coordinator() != null) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("name", w.coordinator().name());

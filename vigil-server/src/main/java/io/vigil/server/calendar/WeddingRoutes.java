@@ -30,11 +30,16 @@ public final class WeddingRoutes {
 
     private final WeddingCalendar calendar;
     private final Predicate<Context> isAdmin;
+    private final WeddingHealthMonitor health;
 
-    /** @param isAdmin whether the request's key has the admin role (only admins see coordinator contacts) */
-    public WeddingRoutes(WeddingCalendar calendar, Predicate<Context> isAdmin) {
+    /**
+     * @param isAdmin whether the request's key has the admin role (only admins see coordinator contacts)
+     * @param health the per-wedding checks, whose last result each wedding answer carries
+     */
+    public WeddingRoutes(WeddingCalendar calendar, Predicate<Context> isAdmin, WeddingHealthMonitor health) {
         this.calendar = calendar;
         this.isAdmin = isAdmin;
+        this.health = health;
     }
 
     /** {@code GET /api/v1/weddings?from=&to=&status=}: by wedding date, default from yesterday for 90 days. */
@@ -57,7 +62,7 @@ public final class WeddingRoutes {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Wedding w : calendar.store().between(from, to)) {
             if (status == null || w.status() == status) {
-                out.add(WeddingJson.write(w, now, s, admin));
+                out.add(WeddingJson.write(w, now, s, admin, health.health(w.id())));
             }
         }
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -70,7 +75,8 @@ public final class WeddingRoutes {
     /** {@code GET /api/v1/weddings/{id}}. */
     public void get(Context ctx) {
         Wedding w = find(ctx.pathParam("id"));
-        ctx.json(WeddingJson.write(w, calendar.clock().instant(), calendar.settings(), isAdmin.test(ctx)));
+        ctx.json(WeddingJson.write(w, calendar.clock().instant(), calendar.settings(), isAdmin.test(ctx),
+                health.health(w.id())));
     }
 
     /** {@code POST /api/v1/weddings}: creates; 409 when the id exists. */

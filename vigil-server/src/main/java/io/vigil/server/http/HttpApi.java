@@ -28,7 +28,8 @@ public final class HttpApi implements AutoCloseable {
     public record Parts(StorageEngine engine, QueryEngine queries, RemoteWriteDecoder remoteWrite,
                         OtlpMetricsDecoder otlp, JsonBatchDecoder json, ApiKeys keys, long maxBodyBytes,
                         int maxConcurrentIngest, NodeInfo node, io.vigil.calendar.WeddingCalendar calendar,
-                        java.util.function.Supplier<java.util.List<io.vigil.server.calendar.FeedPoller.FeedStatus>> feeds) {}
+                        java.util.function.Supplier<java.util.List<io.vigil.server.calendar.FeedPoller.FeedStatus>> feeds,
+                        io.vigil.server.calendar.WeddingHealthMonitor weddingHealth) {}
 
     /** What {@code GET /api/v1/status} says about this node. */
     public record NodeInfo(String nodeId, String storageBackend) {}
@@ -40,7 +41,7 @@ public final class HttpApi implements AutoCloseable {
         QueryRoutes query = new QueryRoutes(parts.queries(), parts.engine().registry(), parts.engine().clock(),
                 at -> io.vigil.server.calendar.WeddingJson.write(parts.calendar().contextAt(at)));
         io.vigil.server.calendar.WeddingRoutes weddings = new io.vigil.server.calendar.WeddingRoutes(parts.calendar(),
-                HttpApi::isAdmin);
+                HttpApi::isAdmin, parts.weddingHealth());
         ApiKeys keys = parts.keys();
         this.app = Javalin.create(cfg -> {
             cfg.concurrency.useVirtualThreads = true;
