@@ -8,10 +8,26 @@ package io.vigil.core;
  */
 public class SeriesHandle {
     private volatile Object resolved;
+    /** Whether the series' labels include a given label: 0 not asked yet, 1 no, 2 yes (see {@link #hasLabel}). */
+    private volatile byte labelPresence;
 
     /** What the engine stored here, or null. */
     public final Object resolved() {
         return resolved;
+    }
+
+    /**
+     * Whether the label set this handle stands for has {@code label}, remembered after the first call so that a
+     * label policy looking at every series of every request touches only this object. Callers must always ask
+     * about the same label name.
+     */
+    public final boolean hasLabel(SeriesKey key, String label) {
+        byte p = labelPresence;
+        if (p == 0) {
+            p = key.labels().get(label) != null ? (byte) 2 : (byte) 1;
+            labelPresence = p;
+        }
+        return p == 2;
     }
 
     /** Stores what the engine resolved the series to; the engine checks on read that it is its own. */
