@@ -23,7 +23,7 @@ public interface StateStore {
      * @param id the store's id of the item
      * @param key the idempotency key it was enqueued with
      * @param json the intent
-     * @param attempts how many times it was claimed before this claim
+     * @param attempts how many times it was claimed before this claim ({@link #pending}: how many times so far)
      */
     record OutboxItem(long id, String key, String json, Instant enqueuedAt, int attempts) {}
 
@@ -58,8 +58,9 @@ public interface StateStore {
     boolean enqueue(String key, String json);
 
     /**
-     * Claims up to {@code limit} items that are neither done nor claimed by someone else (an expired claim counts as
-     * unclaimed), oldest first, for {@code claimFor}; concurrent callers never receive the same item.
+     * Claims up to {@code limit} items that are neither done nor under a claim, this consumer's own included (an
+     * expired claim counts as unclaimed), oldest first, for {@code claimFor}; concurrent callers never receive the
+     * same item.
      */
     List<OutboxItem> claim(String consumer, int limit, Duration claimFor);
 

@@ -11,6 +11,7 @@ import io.vigil.store.RollupVisitor;
 import io.vigil.store.Rollups;
 import io.vigil.store.SeriesChanges;
 import io.vigil.store.SeriesRecord;
+import io.vigil.store.StateStore;
 import io.vigil.store.StorageException;
 import io.vigil.store.Tier;
 import io.vigil.store.WeddingStore;
@@ -59,8 +60,8 @@ import org.sqlite.SQLiteException;
  * {@link Schema}; it is created with plain SQL when the store opens.
  *
  * <h2>Thread-safety</h2>
- * Thread-safe. Writes ({@link #commit}, {@link #downsample}, {@link #deleteBefore} and those of {@link #weddings()})
- * share one connection guarded by a lock, since SQLite has a single writer; each runs in one transaction. Reads
+ * Thread-safe. Writes ({@link #commit}, {@link #downsample}, {@link #deleteBefore} and those of {@link #weddings()}
+ * and {@link #state()}) share one connection guarded by a lock, since SQLite has a single writer; each runs in one transaction. Reads
  * borrow a connection of their own (up to {@value #MAX_IDLE_READERS} stay open) and see one consistent snapshot per
  * call, so a reader sees all of a commit or none of it, and never waits for the writer.
  *
@@ -92,6 +93,7 @@ public final class EmbeddedMetricStore implements MetricStore {
     private final CachedConnection writer; // guarded by writeLock
     private final ReaderPool readers;
     private final EmbeddedWeddingStore weddings;
+    private final EmbeddedStateStore state;
     private volatile boolean closed;
 
     private EmbeddedMetricStore(Path dbFile, String url, CachedConnection writer) {
@@ -100,6 +102,7 @@ public final class EmbeddedMetricStore implements MetricStore {
         this.writer = writer;
         this.readers = new ReaderPool(this::openReader, MAX_IDLE_READERS);
         this.weddings = new EmbeddedWeddingStore(this);
+        this.state = new EmbeddedStateStore(this);
     }
 
     /**
@@ -201,6 +204,14 @@ public final class EmbeddedMetricStore implements MetricStore {
      */
     public WeddingStore weddings() {
         return weddings;
+    }
+
+    /**
+     * The alerting state (documents, history, outbox), kept in this store's database and written under its writer
+     * lock; usable while this store is open.
+     */
+    public StateStore state() {
+        return state;
     }
 
     /**
@@ -663,7 +674,7 @@ public final class EmbeddedMetricStore implements MetricStore {
         T run(CachedConnection c) throws SQLException;
     }
 
-    private void ensureOpen() {
+    void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("embedded store " + dbFile + " is closed");
         }

@@ -11,7 +11,7 @@ import java.util.List;
  * The SQLite schema of the embedded store, created with plain SQL when a store opens.
  *
  * <pre>{@code
- * schema_version(version INTEGER)                       -- one row; 3 for this layout
+ * schema_version(version INTEGER)                       -- one row; 4 for this layout
  * series(id INTEGER PRIMARY KEY,                        -- SeriesKey.id(), signed 64-bit (the rowid itself)
  *        metric TEXT, labels TEXT,                      -- labels as canonical JSON, see CanonicalLabels
  *        kind INTEGER,                                  -- MetricKind.code()
@@ -40,14 +40,27 @@ import java.util.List;
  *        at INTEGER, count INTEGER,                     -- epoch milliseconds
  *        PRIMARY KEY (wedding_id, id)) WITHOUT ROWID
  * wedding_events_by_time ON wedding_events(wedding_id, at)
+ * documents(kind TEXT, id TEXT, json TEXT,             -- version 4; see EmbeddedStateStore
+ *        PRIMARY KEY (kind, id)) WITHOUT ROWID
+ * history(seq INTEGER PRIMARY KEY AUTOINCREMENT,       -- version 4; never reused, also after pruning
+ *        stream TEXT, at INTEGER, json TEXT)           -- epoch milliseconds
+ * history_by_stream ON history(stream, at)             -- history(), newest first (seq is the rowid)
+ * history_by_at ON history(at)                         -- pruneHistory()
+ * outbox(id INTEGER PRIMARY KEY AUTOINCREMENT,         -- version 4; never reused
+ *        key TEXT UNIQUE, json TEXT,                   -- the idempotency key and the intent
+ *        enqueued_at INTEGER,                          -- epoch milliseconds
+ *        claimed_by TEXT, claimed_until INTEGER,       -- NULL until claimed; epoch milliseconds
+ *        done_at INTEGER,                              -- NULL until completed; epoch milliseconds
+ *        attempts INTEGER)                             -- how many times it was claimed
+ * outbox_open ON outbox(id) WHERE done_at IS NULL      -- claim() and pending(), oldest first
  * }</pre>
  *
  * <p>Upgrades: a later layout bumps {@link #VERSION} and adds its migration steps to {@link #create}; a database
  * written by a newer version is refused rather than guessed at. Version 1 to 2 added {@code series.seq}; 2 to 3
- * added the wedding tables.
+ * added the wedding tables; 3 to 4 the state tables.
  */
 final class Schema {
-    static final int VERSION = 3;
+    static final int VERSION = 4;
     static final String CHECKPOINT = "checkpoint";
 
     private Schema() {}
@@ -104,6 +117,11 @@ final class Schema {
                     st.execute(ddl);
                 }
             }
+            if (found < 4) {
+                for (String ddl : stateDdl()) {
+                    st.execute(ddl);
+                }
+            }
             st.execute("DELETE FROM schema_version");
             st.execute("INSERT INTO schema_version (version) VALUES (" + VERSION + ")");
             return found;
@@ -137,5 +155,19 @@ final class Schema {
                         + " type TEXT NOT NULL, name TEXT, ref TEXT, at INTEGER NOT NULL, count INTEGER NOT NULL,"
                         + " PRIMARY KEY (wedding_id, id)) WITHOUT ROWID",
                 "CREATE INDEX IF NOT EXISTS wedding_events_by_time ON wedding_events (wedding_id, at)");
+    }
+
+    private static List<String> stateDdl() {
+        return List.of(
+                "CREATE TABLE IF NOT EXISTS documents (kind TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL,"
+                        + " PRIMARY KEY (kind, id)) WITHOUT ROWID",
+                "CREATE TABLE IF NOT EXISTS history (seq INTEGER PRIMARY KEY AUTOINCREMENT, stream TEXT NOT NULL,"
+                        + " at INTEGER NOT NULL, json TEXT NOT NULL)",
+                "CREATE INDEX IF NOT EXISTS history_by_stream ON history (stream, at)",
+                "CREATE INDEX IF NOT EXISTS history_by_at ON history (at)",
+                "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE,"
+                        + " json TEXT NOT NULL, enqueued_at INTEGER NOT NULL, claimed_by TEXT, claimed_until INTEGER,"
+                        + " done_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0)",
+                "CREATE INDEX IF NOT EXISTS outbox_open ON outbox (id) WHERE done_at IS NULL");
     }
 }

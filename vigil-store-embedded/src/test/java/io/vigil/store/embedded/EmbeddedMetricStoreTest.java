@@ -20,10 +20,13 @@ import java.sql.ResultSet;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,7 +89,7 @@ class EmbeddedMetricStoreTest extends MetricStoreContract {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement st = c.createStatement()) {
             assertThat(query(st, "PRAGMA journal_mode")).isEqualTo("wal");
-            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("3");
+            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("4");
         }
     }
 
@@ -140,7 +143,8 @@ class EmbeddedMetricStoreTest extends MetricStoreContract {
         Path file = dataDir().resolve(EmbeddedMetricStore.FILE_NAME);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement st = c.createStatement()) {
-            // Back to layout 1: no seq column, no wedding tables.
+            // Back to layout 1: no seq column, no wedding tables, no state tables.
+            dropStateTables(st);
             st.execute("DROP TABLE weddings");
             st.execute("DROP TABLE wedding_events");
             st.execute("DROP INDEX series_by_seq");
@@ -157,12 +161,12 @@ class EmbeddedMetricStoreTest extends MetricStoreContract {
         assertThat(store.seriesAfter(cursor).series()).containsExactly(TEMPERATURE);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement st = c.createStatement()) {
-            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("3");
+            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("4");
         }
     }
 
     @Test
-    void open_versionTwoDatabase_isUpgradedToThreeAndKeepsItsSeries() throws SQLException {
+    void open_versionTwoDatabase_isUpgradedAndKeepsItsSeries() throws SQLException {
         store.commit(List.of(REQUESTS, LATENCY), List.of(rollup(REQUESTS, T0, aggregate(MetricKind.COUNTER, T0, 1, 5))),
                 7);
         store.close();
@@ -170,7 +174,8 @@ class EmbeddedMetricStoreTest extends MetricStoreContract {
         Path file = dataDir().resolve(EmbeddedMetricStore.FILE_NAME);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement st = c.createStatement()) {
-            // Back to layout 2: everything but the wedding tables.
+            // Back to layout 2: everything but the wedding and state tables.
+            dropStateTables(st);
             st.execute("DROP TABLE weddings");
             st.execute("DROP TABLE wedding_events");
             st.execute("UPDATE schema_version SET version = 2");
@@ -191,10 +196,54 @@ class EmbeddedMetricStoreTest extends MetricStoreContract {
         assertThat(upgraded.weddings().get("w-1")).contains(wedding);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement st = c.createStatement()) {
-            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("3");
+            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("4");
             assertThat(query(st, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
                     + " AND name IN ('weddings_by_date', 'weddings_by_source', 'wedding_events_by_time')")).isEqualTo("3");
         }
+    }
+
+    @Test
+    void open_versionThreeDatabase_isUpgradedToFour_keepsItsDataAndGainsTheStateTables() throws SQLException {
+        Wedding wedding = new Wedding("w-1", null, ZoneId.of("Europe/London"), LocalDateTime.of(2026, 6, 13, 14, 0),
+                LocalDateTime.of(2026, 6, 13, 23, 0), 90, null, List.of(), null, null, null);
+        store.commit(List.of(REQUESTS), List.of(rollup(REQUESTS, T0, aggregate(MetricKind.COUNTER, T0, 1, 5))), 9);
+        ((EmbeddedMetricStore) store).weddings().upsert(List.of(wedding));
+        store.close();
+        store = null;
+        Path file = dataDir().resolve(EmbeddedMetricStore.FILE_NAME);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement st = c.createStatement()) {
+            // Back to layout 3: everything but the state tables.
+            dropStateTables(st);
+            st.execute("UPDATE schema_version SET version = 3");
+        }
+
+        EmbeddedMetricStore upgraded = EmbeddedMetricStore.open(dataDir());
+        store = upgraded;
+
+        assertThat(store.loadSeries()).containsExactly(REQUESTS);
+        assertThat(store.checkpoint()).isEqualTo(9);
+        assertThat(readAll(Tier.TEN_SECONDS, new long[] {REQUESTS.id()}, T0, T0 + HOUR)).hasSize(1);
+        assertThat(upgraded.weddings().get("w-1")).contains(wedding);
+        upgraded.state().put("rule", Map.of("r-1", "{}"));
+        upgraded.state().append("alerts", Instant.ofEpochMilli(T0), "{\"fired\":true}");
+        assertThat(upgraded.state().enqueue("k-1", "{}")).isTrue();
+        assertThat(upgraded.state().get("rule", "r-1")).contains("{}");
+        assertThat(upgraded.state().history("alerts", Instant.MIN, Instant.MAX, 10)).hasSize(1);
+        assertThat(upgraded.state().claim("node-1", 10, Duration.ofMinutes(1))).hasSize(1);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement st = c.createStatement()) {
+            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("4");
+            assertThat(query(st, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+                    + " AND name IN ('history_by_stream', 'history_by_at', 'outbox_open')")).isEqualTo("3");
+        }
+    }
+
+    /** Drops what schema version 4 added. */
+    private static void dropStateTables(Statement st) throws SQLException {
+        st.execute("DROP TABLE documents");
+        st.execute("DROP TABLE history");
+        st.execute("DROP TABLE outbox");
     }
 
     @Test
@@ -211,9 +260,11 @@ class EmbeddedMetricStoreTest extends MetricStoreContract {
         assertThat(store.loadSeries()).isEmpty();
         assertThat(((EmbeddedMetricStore) store).weddings().between(java.time.LocalDate.MIN, java.time.LocalDate.MAX))
                 .isEmpty();
+        assertThat(((EmbeddedMetricStore) store).state().list("rule")).isEmpty();
+        assertThat(((EmbeddedMetricStore) store).state().pending(10)).isEmpty();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement st = c.createStatement()) {
-            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("3");
+            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("4");
         }
     }
 

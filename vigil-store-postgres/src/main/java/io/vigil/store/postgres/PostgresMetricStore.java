@@ -13,6 +13,7 @@ import io.vigil.store.RollupVisitor;
 import io.vigil.store.Rollups;
 import io.vigil.store.SeriesChanges;
 import io.vigil.store.SeriesRecord;
+import io.vigil.store.StateStore;
 import io.vigil.store.StorageException;
 import io.vigil.store.Tier;
 import io.vigil.store.WeddingStore;
@@ -45,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * bucket_start, data)} with primary key {@code (series_id, bucket_start)} and an index on {@code bucket_start}, and
  * {@code meta(key, value)} holding each node's WAL checkpoint {@code checkpoint.<node>} and the per-tier watermarks
  * {@code downsampled.<TIER>}. Each series row records the inserting transaction ({@code tx xid8}) for
- * {@link #seriesAfter}. Migration 4 adds {@code weddings} and {@code wedding_events} for {@link #weddings()}.
+ * {@link #seriesAfter}. Migration 4 adds {@code weddings} and {@code wedding_events} for {@link #weddings()};
+ * migration 5 adds {@code documents}, {@code history} and {@code outbox} for {@link #state()}.
  *
  * <h2>Transactions and concurrency</h2>
  * Writes run in READ COMMITTED transactions. {@link #commit} first locks this node's {@code checkpoint.<node>} row
@@ -83,6 +85,7 @@ public final class PostgresMetricStore implements MetricStore {
     private final String where;
     private final HikariDataSource pool;
     private final PostgresWeddingStore weddings;
+    private final PostgresStateStore state;
     private volatile boolean closed;
 
     private PostgresMetricStore(PostgresSettings settings, String nodeId, HikariDataSource pool) {
@@ -92,6 +95,7 @@ public final class PostgresMetricStore implements MetricStore {
         this.where = "postgres store " + settings.redactedUrl();
         this.pool = pool;
         this.weddings = new PostgresWeddingStore(this);
+        this.state = new PostgresStateStore(this);
     }
 
     /** The store's connection pool, for components sharing the database (work claims, leases). */
@@ -175,6 +179,14 @@ public final class PostgresMetricStore implements MetricStore {
     /** The wedding calendar and events, in this store's database and through its pool; usable while it is open. */
     public WeddingStore weddings() {
         return weddings;
+    }
+
+    /**
+     * The alerting state (documents, history, outbox), in this store's database and through its pool, shared by
+     * every node on it; usable while this store is open.
+     */
+    public StateStore state() {
+        return state;
     }
 
     /** "postgres store" and the redacted URL, for messages. */
@@ -576,14 +588,14 @@ public final class PostgresMetricStore implements MetricStore {
         T run(Connection c) throws SQLException;
     }
 
-    private void ensureOpen() {
+    void ensureOpen() {
         if (closed) {
             throw new IllegalStateException(where + " is closed");
         }
     }
 
     /** One READ COMMITTED write transaction; rolled back on any failure. */
-    private <T> T inWrite(String operation, Work<T> work) {
+    <T> T inWrite(String operation, Work<T> work) {
         return inTransaction(operation, false, work);
     }
 

@@ -71,8 +71,10 @@ class PostgresMetricStoreTest extends MetricStoreContract {
     @Test
     void open_migratesSchemaWithFlyway() throws SQLException {
         assertThat(query("SELECT string_agg(version, ',' ORDER BY installed_rank) FROM flyway_schema_history"
-                + " WHERE success")).isEqualTo("1,2,3,4");
+                + " WHERE success")).isEqualTo("1,2,3,4,5");
         assertThat(query("SELECT count(*) FROM information_schema.tables WHERE table_name = 'work_item'")).isEqualTo("1");
+        assertThat(query("SELECT count(*) FROM information_schema.tables"
+                + " WHERE table_name IN ('documents', 'history', 'outbox')")).isEqualTo("3");
         assertThat(query("SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'rollup_%_by_bucket'")).isEqualTo("3");
     }
 
