@@ -110,6 +110,11 @@ public final class StorageBackend {
         return store instanceof PostgresMetricStore pg ? pg.weddings() : ((EmbeddedMetricStore) store).weddings();
     }
 
+    /** The alerting and delivery state store, on the same database as the metrics. */
+    public io.vigil.store.StateStore stateStore() {
+        return store instanceof PostgresMetricStore pg ? pg.state() : ((EmbeddedMetricStore) store).state();
+    }
+
     /** The lease of the singleton maintenance jobs; the storage engine owns and closes it. */
     public Lease maintenanceLease() {
         return maintenanceLease;
