@@ -1,0 +1,230 @@
+package io.vigil.alerting.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.alerting.EvaluationSchedule;
+import io.vigil.alerting.NotificationIntent;
+import io.vigil.alerting.Observation;
+import io.vigil.alerting.impact.ImpactAssessor;
+import io.vigil.alerting.lifecycle.AckTarget;
+import io.vigil.alerting.lifecycle.AlertHistoryEntry;
+import io.vigil.alerting.lifecycle.AlertLifecycle;
+import io.vigil.alerting.lifecycle.LifecycleConfig;
+import io.vigil.alerting.lifecycle.LifecycleJson;
+import io.vigil.alerting.lifecycle.LifecycleOutput;
+import io.vigil.alerting.lifecycle.LifecycleState;
+import io.vigil.alerting.lifecycle.MaintenanceWindow;
+import io.vigil.alerting.lifecycle.RatedObservation;
+import io.vigil.alerting.lifecycle.Silence;
+import io.vigil.alerting.rules.Rule;
+import io.vigil.alerting.rules.RuleEvaluator;
+import io.vigil.alerting.rules.RuleParser;
+import io.vigil.calendar.ContextJson;
+import io.vigil.calendar.WeddingCalendar;
+import io.vigil.calendar.WeddingContext;
+import io.vigil.store.Lease;
+import io.vigil.store.StateStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs alerting on the node that holds the {@code alerting} lease: every second it evaluates the rules that are due
+ * (see {@link EvaluationSchedule}), rates each finding's wedding impact, feeds the {@link AlertLifecycle}, and writes
+ * what comes out to the {@link StateStore}: notification intents to the outbox first (idempotent keys, so a crash in
+ * between repeats nothing), then the history, then the lifecycle snapshot. Acknowledgements, silences and maintenance
+ * windows arrive as documents that any node may write ({@link AlertingRequests}); the evaluating node applies them
+ * at its next tick. When another node takes the lease over it restores the snapshot: no firing alert is forgotten
+ * and none fires twice.
+ */
+public final class AlertingService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertingService.class);
+    /** The alert history stream in the state store. */
+    public static final String HISTORY = "alerts";
+    static final Duration TICK = Duration.ofSeconds(1);
+    /** How often the rule documents are read again. */
+    static final Duration RULES_REFRESH = Duration.ofSeconds(5);
+
+    private final StateStore state;
+    private final RuleEvaluator evaluator;
+    private final ImpactAssessor assessor = new ImpactAssessor();
+    private final WeddingCalendar calendar;
+    private final Lease lease;
+    private final Clock clock;
+    private final List<Rule> configuredRules;
+    private final LifecycleConfig config;
+    private final Map<String, Instant> nextDue = new HashMap<>();
+    private AlertLifecycle lifecycle; // only while this node holds the lease; guarded by this
+    private List<Rule> rules = List.of();
+    private long rulesLoadedNanos = Long.MIN_VALUE / 2;
+    private ScheduledExecutorService scheduler;
+
+    /**
+     * @param configuredRules the rules of the config file (or the defaults); rules created through the API are read
+     *     from the state store and override a configured rule of the same id
+     */
+    public AlertingService(StateStore state, RuleEvaluator evaluator, WeddingCalendar calendar, Lease lease,
+                           Clock clock, List<Rule> configuredRules, LifecycleConfig config) {
+        this.state = state;
+        this.evaluator = evaluator;
+        this.calendar = calendar;
+        this.lease = lease;
+        this.clock = clock;
+        this.configuredRules = List.copyOf(configuredRules);
+        this.config = config;
+    }
+
+    public AlertingService start() {
+        scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("vigil-alerting").daemon(true).factory());
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                tick();
+            } catch (RuntimeException e) {
+                LOG.error("alert evaluation failed, will retry: {}", e.toString());
+                synchronized (this) {
+                    lifecycle = null; // read the snapshot again: what was written is the truth
+                }
+            }
+        }, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** One evaluation round; returns the intents written (none when this node does not hold the lease). */
+    public synchronized List<NotificationIntent> tick() {
+        if (!lease.tryAcquire()) {
+            lifecycle = null;
+            return List.of();
+        }
+        if (lifecycle == null) {
+            lifecycle = restore();
+            nextDue.clear();
+        }
+        Instant now = clock.instant();
+        List<Rule> current = rules();
+        applyRequests(now);
+        WeddingContext context = calendar.contextAt(now);
+        List<Rule> due = new ArrayList<>();
+        for (Rule r : current) {
+            Instant next = nextDue.get(r.id());
+            if (next == null || !now.isBefore(next)) {
+                due.add(r);
+                nextDue.put(r.id(), now.plus(EvaluationSchedule.interval(r.interval().orElse(null), r.metric(),
+                        r.filters(), context)));
+            }
+        }
+        List<RatedObservation> rated = new ArrayList<>();
+        for (Observation o : evaluator.evaluateAll(due, now)) {
+            rated.add(new RatedObservation(o, assessor.rate(o, context)));
+        }
+        LifecycleOutput out = lifecycle.evaluate(rated, now, ContextJson.write(context));
+        write(out.intents(), out.history());
+        return out.intents();
+    }
+
+    private AlertLifecycle restore() {
+        Optional<String> snapshot = state.get(AlertingRequests.LIFECYCLE_KIND, AlertingRequests.LIFECYCLE_ID);
+        if (snapshot.isEmpty()) {
+            LOG.info("alerting starts on this node with no earlier state");
+            return new AlertLifecycle(config, clock);
+        }
+        LifecycleState s = LifecycleJson.readState(snapshot.get());
+        LOG.info("alerting takes over on this node: {} alerts restored", s.alerts().size());
+        return AlertLifecycle.restore(s, config, clock);
+    }
+
+    private List<Rule> rules() {
+        long now = System.nanoTime();
+        if (now - rulesLoadedNanos >= RULES_REFRESH.toNanos()) {
+            Map<String, Rule> byId = new LinkedHashMap<>();
+            configuredRules.forEach(r -> byId.put(r.id(), r));
+            for (String json : state.list(AlertingRequests.RULE_KIND).values()) {
+                try {
+                    Rule r = RuleParser.parseRule(json);
+                    byId.put(r.id(), r);
+                } catch (IllegalArgumentException e) {
+                    LOG.error("a stored rule cannot be read and is skipped: {}", e.getMessage());
+                }
+            }
+            rules = List.copyOf(byId.values());
+            rulesLoadedNanos = now;
+        }
+        return rules;
+    }
+
+    /** Applies what API calls on any node asked for: acknowledgements, silences, maintenance windows. */
+    private void applyRequests(Instant now) {
+        List<NotificationIntent> intents = new ArrayList<>();
+        List<AlertHistoryEntry> history = new ArrayList<>();
+        for (Map.Entry<String, String> e : state.list(AlertingRequests.ACK_KIND).entrySet()) {
+            JsonNode ack = AlertingRequests.tree(e.getValue());
+            AckTarget target = new AckTarget(AckTarget.Scope.valueOf(ack.path("scope").asText("ALERT")),
+                    ack.path("target").asText());
+            var outcome = lifecycle.acknowledge(target, ack.path("by").asText("api"), ack.path("comment").asText(null),
+                    ack.path("via").asText("api"), now);
+            intents.addAll(outcome.intents());
+            history.addAll(outcome.history());
+            state.delete(AlertingRequests.ACK_KIND, e.getKey());
+        }
+        Map<String, String> silences = state.list(AlertingRequests.SILENCE_KIND);
+        for (String json : silences.values()) {
+            Silence s = LifecycleJson.read(json, Silence.class);
+            if (lifecycle.silences().stream().noneMatch(x -> x.equals(s))) {
+                lifecycle.putSilence(s);
+            }
+        }
+        for (Silence s : lifecycle.silences()) {
+            if (!silences.containsKey(s.id()) && s.activeAt(now)) {
+                lifecycle.expireSilence(s.id());
+            }
+        }
+        Map<String, String> windows = state.list(AlertingRequests.WINDOW_KIND);
+        for (String json : windows.values()) {
+            MaintenanceWindow w = LifecycleJson.read(json, MaintenanceWindow.class);
+            if (lifecycle.maintenanceWindows().stream().noneMatch(x -> x.equals(w))) {
+                lifecycle.putMaintenanceWindow(w);
+            }
+        }
+        for (MaintenanceWindow w : List.copyOf(lifecycle.maintenanceWindows())) {
+            if (!windows.containsKey(w.id())) {
+                lifecycle.removeMaintenanceWindow(w.id());
+            }
+        }
+        write(intents, history);
+    }
+
+    /** Outbox first, then history, then the snapshot: see the class comment. */
+    private void write(List<NotificationIntent> intents, List<AlertHistoryEntry> history) {
+        for (NotificationIntent i : intents) {
+            state.enqueue(i.idempotencyKey(), LifecycleJson.write(i));
+        }
+        for (AlertHistoryEntry h : history) {
+            state.append(HISTORY, h.at(), LifecycleJson.write(h));
+        }
+        state.put(AlertingRequests.LIFECYCLE_KIND, Map.of(AlertingRequests.LIFECYCLE_ID,
+                LifecycleJson.writeState(lifecycle.snapshot())));
+    }
+
+    /** Whether this node evaluated at its last tick. */
+    public synchronized boolean evaluating() {
+        return lifecycle != null;
+    }
+
+    @Override
+    public void close() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        lease.close();
+    }
+}
