@@ -35,6 +35,7 @@ public final class VigilServer implements AutoCloseable {
     private final StorageBackend backend;
     private final io.vigil.server.calendar.FeedPoller feedPoller;
     private final io.vigil.server.calendar.WeddingHealthMonitor weddingHealth;
+    private final io.vigil.alerting.service.AlertingService alerting;
     private final HttpApi http;
     private final FileLock lock;
     private final FileChannel lockChannel;
@@ -42,8 +43,10 @@ public final class VigilServer implements AutoCloseable {
     private final int port;
 
     private VigilServer(StorageEngine engine, StorageBackend backend, io.vigil.server.calendar.FeedPoller feedPoller,
-                        io.vigil.server.calendar.WeddingHealthMonitor weddingHealth, HttpApi http, FileLock lock,
+                        io.vigil.server.calendar.WeddingHealthMonitor weddingHealth,
+                        io.vigil.alerting.service.AlertingService alerting, HttpApi http, FileLock lock,
                         FileChannel lockChannel, Path adminKeyFile, int port) {
+        this.alerting = alerting;
         this.feedPoller = feedPoller;
         this.weddingHealth = weddingHealth;
         this.engine = engine;
@@ -131,16 +134,25 @@ public final class VigilServer implements AutoCloseable {
         QueryEngine queries = new QueryEngine(engine);
         io.vigil.server.calendar.WeddingHealthMonitor weddingHealth =
                 new io.vigil.server.calendar.WeddingHealthMonitor(calendar, queries).start();
+        io.vigil.store.StateStore state = backend.stateStore();
+        io.vigil.alerting.rules.RuleEvaluator ruleEvaluator = new io.vigil.alerting.rules.RuleEvaluator(queries);
+        io.vigil.alerting.service.AlertingService alerting = new io.vigil.alerting.service.AlertingService(state,
+                ruleEvaluator, calendar, backend.lease("alerting"), clock, alertingRules(config),
+                io.vigil.alerting.lifecycle.LifecycleConfig.DEFAULTS).start();
+        io.vigil.server.alerting.AlertRoutes alertRoutes = new io.vigil.server.alerting.AlertRoutes(state, calendar,
+                () -> new io.vigil.alerting.lifecycle.AckLinks(io.vigil.server.alerting.AckSecrets.resolve(state, env)),
+                ruleEvaluator, alerting::rulesInForce, HttpApi::keyName);
         HttpApi http = new HttpApi(new HttpApi.Parts(engine, queries,
                 new RemoteWriteDecoder(rules, clock, (int) Math.min(256L << 20, maxBody * 4L), 1 << 20),
                 new OtlpMetricsDecoder(rules, clock), new JsonBatchDecoder(rules, clock), keys,
                 config.server().maxBodyBytes(), config.server().maxConcurrentIngest(),
                 new HttpApi.NodeInfo(nodeId, config.storage().backend()), calendar, feedPoller::status,
-                weddingHealth));
+                weddingHealth, alertRoutes));
         int bound;
         try {
             bound = http.start(bind, port);
         } catch (RuntimeException e) {
+            alerting.close();
             weddingHealth.close();
             feedPoller.close();
             engine.close();
@@ -150,8 +162,8 @@ public final class VigilServer implements AutoCloseable {
         }
         LOG.info("Vigil node {} listening on http://{}:{} (WAL in {}, {}, {} series known, keys: {})", nodeId, bind,
                 bound, dataDir, backend.describe(), engine.registry().size(), keys.describe());
-        return new VigilServer(engine, backend, feedPoller, weddingHealth, http, lock, lockChannel, adminKeyFile,
-                bound);
+        return new VigilServer(engine, backend, feedPoller, weddingHealth, alerting, http, lock, lockChannel,
+                adminKeyFile, bound);
     }
 
     public int port() {
@@ -161,6 +173,24 @@ public final class VigilServer implements AutoCloseable {
     /** Path of the generated admin key file, or null when keys came from the config or the environment. */
     public Path adminKeyFile() {
         return adminKeyFile;
+    }
+
+    /** The rules of the config's rules file, or the built-in defaults. */
+    private static java.util.List<io.vigil.alerting.rules.Rule> alertingRules(VigilConfig config) {
+        String file = config.alerting().rulesFile();
+        if (file == null) {
+            return io.vigil.alerting.rules.DefaultRules.load();
+        }
+        try {
+            return io.vigil.alerting.rules.RuleParser.parseYaml(Files.readString(Path.of(file)));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("alerting.rulesFile " + file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Alerting (tests evaluate on demand). */
+    public io.vigil.alerting.service.AlertingService alerting() {
+        return alerting;
     }
 
     /** The per-wedding checks (tests run them on demand). */
@@ -180,6 +210,7 @@ public final class VigilServer implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        alerting.close();
         weddingHealth.close();
         feedPoller.close();
         engine.close();

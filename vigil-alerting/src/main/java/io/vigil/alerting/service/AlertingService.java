@@ -143,20 +143,25 @@ public final class AlertingService implements AutoCloseable {
         return AlertLifecycle.restore(s, config, clock);
     }
 
+    /** The rules in force now: the configured ones, overridden and extended by those created through the API. */
+    public List<Rule> rulesInForce() {
+        Map<String, Rule> byId = new LinkedHashMap<>();
+        configuredRules.forEach(r -> byId.put(r.id(), r));
+        for (String json : state.list(AlertingRequests.RULE_KIND).values()) {
+            try {
+                Rule r = RuleParser.parseRule(json);
+                byId.put(r.id(), r);
+            } catch (IllegalArgumentException e) {
+                LOG.error("a stored rule cannot be read and is skipped: {}", e.getMessage());
+            }
+        }
+        return List.copyOf(byId.values());
+    }
+
     private List<Rule> rules() {
         long now = System.nanoTime();
         if (now - rulesLoadedNanos >= RULES_REFRESH.toNanos()) {
-            Map<String, Rule> byId = new LinkedHashMap<>();
-            configuredRules.forEach(r -> byId.put(r.id(), r));
-            for (String json : state.list(AlertingRequests.RULE_KIND).values()) {
-                try {
-                    Rule r = RuleParser.parseRule(json);
-                    byId.put(r.id(), r);
-                } catch (IllegalArgumentException e) {
-                    LOG.error("a stored rule cannot be read and is skipped: {}", e.getMessage());
-                }
-            }
-            rules = List.copyOf(byId.values());
+            rules = rulesInForce();
             rulesLoadedNanos = now;
         }
         return rules;

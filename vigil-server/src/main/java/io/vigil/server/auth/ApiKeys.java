@@ -79,6 +79,17 @@ public final class ApiKeys {
         return roles;
     }
 
+    /** The configured name of a presented key (never the key), or null when the key is unknown. */
+    public String nameOf(String presented) {
+        byte[] digest = sha256(presented);
+        for (Entry e : entries) {
+            if (MessageDigest.isEqual(e.digest, digest)) {
+                return e.name;
+            }
+        }
+        return null;
+    }
+
     /** Whether a key with these roles may act in the required role. */
     public static boolean permits(Set<Role> held, Role required) {
         return held.contains(Role.ADMIN) || held.contains(required);

@@ -20,11 +20,17 @@ import java.util.List;
  * @param auth API keys
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record VigilConfig(Server server, Storage storage, Auth auth, Calendar calendar) {
+public record VigilConfig(Server server, Storage storage, Auth auth, Calendar calendar, Alerting alerting) {
 
-    public static final VigilConfig DEFAULTS = new VigilConfig(null, null, null, null);
+    public static final VigilConfig DEFAULTS = new VigilConfig(null, null, null, null, null);
+
+    /** A config without an alerting section (the built-in default rules). */
+    public VigilConfig(Server server, Storage storage, Auth auth, Calendar calendar) {
+        this(server, storage, auth, calendar, null);
+    }
 
     public VigilConfig {
+        alerting = alerting == null ? new Alerting(null) : alerting;
         calendar = calendar == null ? new Calendar(null, null, null, null, null, null) : calendar;
         server = server == null ? new Server(null, null, null, null) : server;
         storage = storage == null ? new Storage(null, null, null, null, null, null, null, null) : storage;
@@ -220,6 +226,13 @@ public record VigilConfig(Server server, Storage storage, Auth auth, Calendar ca
             return "Feed[" + name + "]";
         }
     }
+
+    /**
+     * Alerting (see docs/alerting.md).
+     *
+     * @param rulesFile a YAML file of rules replacing the built-in default rules; relative to the working directory
+     */
+    public record Alerting(String rulesFile) {}
 
     /** @param keys the API keys; see {@link ApiKeyConfig} */
     public record Auth(List<ApiKeyConfig> keys) {

@@ -29,7 +29,8 @@ public final class HttpApi implements AutoCloseable {
                         OtlpMetricsDecoder otlp, JsonBatchDecoder json, ApiKeys keys, long maxBodyBytes,
                         int maxConcurrentIngest, NodeInfo node, io.vigil.calendar.WeddingCalendar calendar,
                         java.util.function.Supplier<java.util.List<io.vigil.server.calendar.FeedPoller.FeedStatus>> feeds,
-                        io.vigil.server.calendar.WeddingHealthMonitor weddingHealth) {}
+                        io.vigil.server.calendar.WeddingHealthMonitor weddingHealth,
+                        io.vigil.server.alerting.AlertRoutes alerts) {}
 
     /** What {@code GET /api/v1/status} says about this node. */
     public record NodeInfo(String nodeId, String storageBackend) {}
@@ -69,6 +70,21 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.post("/api/v1/weddings/{id}/events", weddings::events);
             cfg.routes.get("/api/v1/weddings/{id}/report", weddings::report);
             cfg.routes.get("/api/v1/context", weddings::context);
+            io.vigil.server.alerting.AlertRoutes alerts = parts.alerts();
+            cfg.routes.get("/api/v1/alerts", alerts::alerts);
+            cfg.routes.get("/api/v1/alerts/history", alerts::history);
+            cfg.routes.post("/api/v1/alerts/{fingerprint}/ack", alerts::acknowledge);
+            cfg.routes.get("/api/v1/ack", alerts::acknowledgeLink);
+            cfg.routes.get("/api/v1/silences", alerts::silences);
+            cfg.routes.post("/api/v1/silences", alerts::createSilence);
+            cfg.routes.delete("/api/v1/silences/{id}", alerts::deleteSilence);
+            cfg.routes.get("/api/v1/maintenance-windows", alerts::windows);
+            cfg.routes.post("/api/v1/maintenance-windows", alerts::createWindow);
+            cfg.routes.delete("/api/v1/maintenance-windows/{id}", alerts::deleteWindow);
+            cfg.routes.get("/api/v1/rules", alerts::rules);
+            cfg.routes.put("/api/v1/rules/{id}", alerts::putRule);
+            cfg.routes.delete("/api/v1/rules/{id}", alerts::deleteRule);
+            cfg.routes.get("/api/v1/slo", alerts::errorBudgets);
             cfg.routes.get("/api/v1/integrations", ctx -> ctx.json(
                     io.vigil.server.calendar.IntegrationsJson.write(parts.feeds().get())));
             cfg.routes.get("/api/v1/settings", weddings::settings);
@@ -124,13 +140,22 @@ public final class HttpApi implements AutoCloseable {
         if (path.startsWith("/api/v1/weddings/") && path.endsWith("/events") && !reads) {
             return Role.INGEST; // the platform reports critical-path events as it reports metrics
         }
-        if ((path.startsWith("/api/v1/weddings") || path.equals("/api/v1/settings")) && !reads) {
+        if ((path.startsWith("/api/v1/weddings") || path.equals("/api/v1/settings") || path.startsWith("/api/v1/alerts")
+                || path.startsWith("/api/v1/silences") || path.startsWith("/api/v1/maintenance-windows")
+                || path.startsWith("/api/v1/rules")) && !reads) {
             return Role.ADMIN;
         }
         return Role.READ;
     }
 
     private static final String ROLES = "vigil.roles";
+    private static final String KEY_NAME = "vigil.keyName";
+
+    /** The configured name of the request's key (for who acknowledged or silenced), never the key itself. */
+    public static String keyName(Context ctx) {
+        String name = ctx.attribute(KEY_NAME);
+        return name == null ? "unknown" : name;
+    }
 
     /** Whether the request's key has the admin role (set by the authorization step). */
     static boolean isAdmin(Context ctx) {
@@ -140,8 +165,8 @@ public final class HttpApi implements AutoCloseable {
 
     private static void authorize(Context ctx, ApiKeys keys) {
         String path = ctx.path();
-        if (path.equals("/healthz") || path.equals("/readyz")) {
-            return;
+        if (path.equals("/healthz") || path.equals("/readyz") || path.equals("/api/v1/ack")) {
+            return; // the acknowledgement link carries its own signature
         }
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
@@ -154,6 +179,7 @@ public final class HttpApi implements AutoCloseable {
             throw new HttpProblem(401, "API key not recognised");
         }
         ctx.attribute(ROLES, roles);
+        ctx.attribute(KEY_NAME, keys.nameOf(header.substring(7).trim()));
         Role required = requiredRole(ctx);
         if (!ApiKeys.permits(roles, required)) {
             throw new HttpProblem(403, "this API key lacks the '" + required.name().toLowerCase()

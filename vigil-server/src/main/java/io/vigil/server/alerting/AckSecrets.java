@@ -1,0 +1,39 @@
+package io.vigil.server.alerting;
+
+import io.vigil.store.StateStore;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * The secret that signs acknowledgement links (read for each link signed or checked): from the environment variable {@code VIGIL_ACK_SECRET} (at least 32
+ * characters), else generated once and kept in the state store, so that every node of a database signs and checks
+ * links alike. Never logged.
+ */
+public final class AckSecrets {
+    static final String ENV = "VIGIL_ACK_SECRET";
+    private static final String KIND = "secret";
+    private static final String ID = "ack-links";
+
+    private AckSecrets() {}
+
+    public static byte[] resolve(StateStore state, Map<String, String> env) {
+        String configured = env.get(ENV);
+        if (configured != null && !configured.isBlank()) {
+            if (configured.length() < 32) {
+                throw new IllegalArgumentException(ENV + " must be at least 32 characters long");
+            }
+            return configured.getBytes(StandardCharsets.UTF_8);
+        }
+        var stored = state.get(KIND, ID);
+        if (stored.isPresent()) {
+            return HexFormat.of().parseHex(stored.get().replace("\\"", ""));
+        }
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        state.put(KIND, Map.of(ID, "\\"" + HexFormat.of().formatHex(secret) + "\\""));
+        // Another node may have stored its own at the same moment: use whichever is stored now.
+        return HexFormat.of().parseHex(state.get(KIND, ID).orElseThrow().replace("\\"", ""));
+    }
+}
