@@ -7,14 +7,15 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * The secret that signs acknowledgement links (read for each link signed or checked): from the environment variable {@code VIGIL_ACK_SECRET} (at least 32
- * characters), else generated once and kept in the state store, so that every node of a database signs and checks
- * links alike. Never logged.
+ * The secret that signs acknowledgement links (read for each link signed or checked): from the environment variable
+ * {@code VIGIL_ACK_SECRET} (at least 32 characters), else generated once and kept in the state store, so that every
+ * node of a database signs and checks links alike. Never logged.
  */
 public final class AckSecrets {
     static final String ENV = "VIGIL_ACK_SECRET";
     private static final String KIND = "secret";
     private static final String ID = "ack-links";
+    private static final char QUOTE = '"';
 
     private AckSecrets() {}
 
@@ -28,12 +29,18 @@ public final class AckSecrets {
         }
         var stored = state.get(KIND, ID);
         if (stored.isPresent()) {
-            return HexFormat.of().parseHex(stored.get().replace("\\"", ""));
+            return hex(stored.get());
         }
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
-        state.put(KIND, Map.of(ID, "\\"" + HexFormat.of().formatHex(secret) + "\\""));
-        // Another node may have stored its own at the same moment: use whichever is stored now.
-        return HexFormat.of().parseHex(state.get(KIND, ID).orElseThrow().replace("\\"", ""));
+        state.put(KIND, Map.of(ID, QUOTE + HexFormat.of().formatHex(secret) + QUOTE));
+        // Another node may have stored its own at the same moment: use whichever is stored now. Callers resolve
+        // again for every link they sign or check, so all nodes agree once the race is over.
+        return hex(state.get(KIND, ID).orElseThrow());
+    }
+
+    /** The bytes of a stored JSON string of hex digits. */
+    private static byte[] hex(String json) {
+        return HexFormat.of().parseHex(json.substring(1, json.length() - 1));
     }
 }
