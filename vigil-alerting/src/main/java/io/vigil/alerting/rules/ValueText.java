@@ -1,0 +1,60 @@
+package io.vigil.alerting.rules;
+
+import io.vigil.core.Stat;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.Locale;
+
+/** Values as alert summaries show them: seconds as {@code 500 ms} or {@code 2.4 s}, ratios as {@code 12.5 %}. */
+final class ValueText {
+    private ValueText() {}
+
+    /** What the statistic is called in a summary: {@code p95}, {@code error rate}, {@code availability}, ... */
+    static String statName(Stat stat) {
+        return stat.type() == Stat.Type.ERROR_RATE ? "error rate" : StatText.format(stat);
+    }
+
+    /** A value of the statistic on the metric: percent for ratios, time for the statistics of a {@code _seconds} metric. */
+    static String of(Stat stat, String metric, double v) {
+        return switch (stat.type()) {
+            case ERROR_RATE, AVAILABILITY -> percent(v);
+            case RATE -> significant(v, 3) + "/s";
+            case COUNT -> significant(v, 6);
+            default -> metric.endsWith("_seconds") ? seconds(v) : significant(v, 4);
+        };
+    }
+
+    static String seconds(double s) {
+        if (Math.abs(s) < 1) {
+            return significant(s * 1000, 3) + " ms";
+        }
+        return significant(s, 3) + " s";
+    }
+
+    static String percent(double ratio) {
+        double p = ratio * 100;
+        if (Math.abs(p) >= 1) {
+            return BigDecimal.valueOf(p).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString() + " %";
+        }
+        return significant(p, 3) + " %";
+    }
+
+    /** A burn rate: {@code 16.2x}, {@code 0.42x}. */
+    static String burn(double b) {
+        return String.format(Locale.ROOT, b >= 1 ? "%.1fx" : "%.2fx", b);
+    }
+
+    /** A ratio of two values: {@code 1.5x}, {@code 1.25x}. */
+    static String times(double r) {
+        return BigDecimal.valueOf(r).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString() + "x";
+    }
+
+    static String significant(double v, int digits) {
+        if (v == 0 || !Double.isFinite(v)) {
+            return v == 0 ? "0" : String.valueOf(v);
+        }
+        BigDecimal d = new BigDecimal(v).round(new MathContext(digits, RoundingMode.HALF_UP)).stripTrailingZeros();
+        return d.scale() < 0 ? d.setScale(0).toPlainString() : d.toPlainString();
+    }
+}
