@@ -188,6 +188,11 @@ public final class VigilServer implements AutoCloseable {
         }
     }
 
+    /** The alerting and delivery state of this node's database (the outbox of notification intents, history). */
+    public io.vigil.store.StateStore state() {
+        return backend.stateStore();
+    }
+
     /** Alerting (tests evaluate on demand). */
     public io.vigil.alerting.service.AlertingService alerting() {
         return alerting;
