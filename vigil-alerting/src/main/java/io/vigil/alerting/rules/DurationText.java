@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as rule files write them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 30d}, {@code 1h30m}. */
+/** Durations as rule files write them: {@code 500ms}, {@code 5m}, {@code 1h}, {@code 30d}, {@code 1h30m}. */
 public final class DurationText {
     private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h|d|w)");
     private static final long[] UNIT_MILLIS = {7 * 86_400_000L, 86_400_000L, 3_600_000L, 60_000L, 1000L, 1L};
@@ -25,14 +25,18 @@ public final class DurationText {
                 throw new IllegalArgumentException("'" + text + "' is not a duration");
             }
             long n = Long.parseLong(m.group(1));
-            millis = Math.addExact(millis, Math.multiplyExact(n, switch (m.group(2)) {
+            long unit = switch (m.group(2)) {
                 case "w" -> UNIT_MILLIS[0];
                 case "d" -> UNIT_MILLIS[1];
                 case "h" -> UNIT_MILLIS[2];
                 case "m" -> UNIT_MILLIS[3];
                 case "s" -> UNIT_MILLIS[4];
                 default -> 1L;
-            }));
+            };
+            if (n > Long.MAX_VALUE / unit || millis > Long.MAX_VALUE - n * unit) {
+                throw new IllegalArgumentException("'" + text + "' is too long a duration");
+            }
+            millis += n * unit;
             at = m.end();
         }
         return Duration.ofMillis(millis);

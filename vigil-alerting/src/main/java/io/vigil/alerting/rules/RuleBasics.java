@@ -44,7 +44,8 @@ public record RuleBasics(String id, String name, String metric, Map<String, Stri
     public RuleBasics {
         Objects.requireNonNull(id, "id");
         if (!ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("rule id '" + id + "' must be 1-128 letters, digits, '.', '_', '-' or ':'");
+            throw new IllegalArgumentException("rule id '" + id
+                    + "' must be 1-128 letters, digits, '.', '_', '-' or ':'");
         }
         if (name == null || name.isBlank() || name.length() > 200) {
             throw new IllegalArgumentException("rule " + id + ": name must be 1-200 characters");

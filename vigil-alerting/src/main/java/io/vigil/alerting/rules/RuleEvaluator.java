@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -127,56 +129,38 @@ public final class RuleEvaluator {
             allWindows.add(p.longWindow());
             allWindows.add(p.shortWindow());
         }
-        Map<Duration, Map<Map<String, String>, Double>> errors = new java.util.HashMap<>();
+        Map<Duration, Map<Map<String, String>, Double>> errors = new HashMap<>();
         for (Duration d : allWindows) {
             errors.put(d, queries.values(rule, ERROR_RATE, TimeWindow.ending(at, d)));
         }
-        Map<Duration, Map<Map<String, String>, Double>> traffic = new java.util.HashMap<>();
+        Map<Duration, Map<Map<String, String>, Double>> traffic = new HashMap<>();
         for (Duration d : longWindows) {
             traffic.put(d, queries.traffic(rule, TimeWindow.ending(at, d)));
         }
         List<Observation> out = new ArrayList<>();
         for (var e : groups(rule, errors.get(allWindows.first()))) {
             Map<String, String> g = e.getKey();
-            BurnRatePair worst = null;
-            double worstLong = 0;
-            double worstShort = 0;
-            BurnRatePair closest = null;
-            double closestLong = 0;
-            double closestShort = 0;
-            double closeness = Double.NEGATIVE_INFINITY;
+            List<PairBurn> judged = new ArrayList<>();
             for (BurnRatePair p : rule.pairs()) {
-                if (traffic.get(p.longWindow()).getOrDefault(g, 0.0) < Math.max(1, rule.minRequests())) {
-                    continue;
-                }
                 double longBurn = errors.get(p.longWindow()).getOrDefault(g, Double.NaN) / budget;
                 double shortBurn = errors.get(p.shortWindow()).getOrDefault(g, Double.NaN) / budget;
-                if (Double.isNaN(longBurn)) {
-                    continue;
-                }
-                if (Double.isNaN(shortBurn)) {
-                    shortBurn = 0; // nothing at all in the short window: nothing is burning now
-                }
-                if (longBurn > p.factor() && shortBurn > p.factor()
-                        && (worst == null || p.severity().compareTo(worst.severity()) < 0)) {
-                    worst = p;
-                    worstLong = longBurn;
-                    worstShort = shortBurn;
-                }
-                double c = Math.min(longBurn, shortBurn) / p.factor();
-                if (c > closeness) {
-                    closeness = c;
-                    closest = p;
-                    closestLong = longBurn;
-                    closestShort = shortBurn;
+                if (traffic.get(p.longWindow()).getOrDefault(g, 0.0) >= Math.max(1, rule.minRequests())
+                        && !Double.isNaN(longBurn)) {
+                    // Nothing at all in the short window means nothing is burning now.
+                    judged.add(new PairBurn(p, longBurn, Double.isNaN(shortBurn) ? 0 : shortBurn));
                 }
             }
-            if (worst != null) {
-                out.add(obs(rule, g, Condition.BREACHING, worstLong, worst.factor(), worst.severity(),
-                        burnSummary(worst, worstLong, worstShort, ">"), at));
-            } else if (closest != null) {
-                out.add(obs(rule, g, Condition.CLEAR, closestLong, closest.factor(), rule.severity(),
-                        burnSummary(closest, closestLong, closestShort, "not both >"), at));
+            Optional<PairBurn> worst = judged.stream().filter(PairBurn::breaching)
+                    .min(Comparator.comparing(pb -> pb.pair().severity()));
+            Optional<PairBurn> closest = judged.stream().max(Comparator.comparingDouble(PairBurn::closeness));
+            if (worst.isPresent()) {
+                PairBurn w = worst.get();
+                out.add(obs(rule, g, Condition.BREACHING, w.longBurn(), w.pair().factor(), w.pair().severity(),
+                        w.summary(">"), at));
+            } else if (closest.isPresent()) {
+                PairBurn c = closest.get();
+                out.add(obs(rule, g, Condition.CLEAR, c.longBurn(), c.pair().factor(), rule.severity(),
+                        c.summary("not both >"), at));
             } else {
                 BurnRatePair first = rule.pairs().getFirst();
                 double seen = traffic.get(first.longWindow()).getOrDefault(g, 0.0);
@@ -188,13 +172,25 @@ public final class RuleEvaluator {
         return out;
     }
 
-    private static String burnSummary(BurnRatePair p, double longBurn, double shortBurn, String relation) {
-        return "burn " + ValueText.burn(longBurn) + " (" + DurationText.format(p.longWindow()) + ") and "
-                + ValueText.burn(shortBurn) + " (" + DurationText.format(p.shortWindow()) + ") " + relation + " "
-                + ValueText.burn(p.factor());
+    /** The burn rates of one pair for one group. */
+    private record PairBurn(BurnRatePair pair, double longBurn, double shortBurn) {
+        boolean breaching() {
+            return longBurn > pair.factor() && shortBurn > pair.factor();
+        }
+
+        /** How near the pair is to firing: the lower of its two burns relative to its factor. */
+        double closeness() {
+            return Math.min(longBurn, shortBurn) / pair.factor();
+        }
+
+        String summary(String relation) {
+            return "burn " + ValueText.burn(longBurn) + " (" + DurationText.format(pair.longWindow()) + ") and "
+                    + ValueText.burn(shortBurn) + " (" + DurationText.format(pair.shortWindow()) + ") " + relation
+                    + " " + ValueText.burn(pair.factor());
+        }
     }
 
-    /** 1 - objective, computed in decimal so that 99.9 % gives a budget of exactly 0.001 and not 0.0010000000000000009. */
+    /** 1 - objective, in decimal: 99.9 % gives a budget of exactly 0.001, not 0.0010000000000000009. */
     static double budget(SloRule rule) {
         return BigDecimal.ONE.subtract(BigDecimal.valueOf(rule.objective())).doubleValue();
     }
@@ -220,8 +216,8 @@ public final class RuleEvaluator {
             double allowed = budget * total;
             List<ErrorBudget.WindowBurn> burns = new ArrayList<>();
             for (Duration d : windows) {
-                burns.add(new ErrorBudget.WindowBurn(d,
-                        queries.values(rule, ERROR_RATE, TimeWindow.ending(at, d)).getOrDefault(g, Double.NaN) / budget));
+                double now = queries.values(rule, ERROR_RATE, TimeWindow.ending(at, d)).getOrDefault(g, Double.NaN);
+                burns.add(new ErrorBudget.WindowBurn(d, now / budget));
             }
             out.add(new ErrorBudget(rule.id(), g, rule.objective(), period.from(), period.to(), total, failed,
                     allowed, allowed > 0 ? failed / allowed : 0, burns));

@@ -217,8 +217,7 @@ public final class RuleParser {
             f.bad("filters", "an object of label name to value, e.g. {route: /guests}");
             return out;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
             String path = f.at("filters") + "." + e.getKey();
             if (!RuleBasics.LABEL.matcher(e.getKey()).matches()) {
                 problem(path, path + " is not a label name: [a-zA-Z_][a-zA-Z0-9_.]*");
@@ -397,9 +396,9 @@ public final class RuleParser {
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 String field = it.next();
                 if (!allowed.contains(field)) {
-                    problem(RuleParser.at(path, field), (path.isEmpty() ? "the " + what : path) + " has unknown field '"
-                            + field + "'; the fields are " + String.join(", ", allowed.subList(0, allowed.size() - 1)) + " and "
-                            + allowed.get(allowed.size() - 1));
+                    problem(RuleParser.at(path, field), (path.isEmpty() ? "the " + what : path)
+                            + " has unknown field '" + field + "'; the fields are "
+                            + String.join(", ", allowed.subList(0, allowed.size() - 1)) + " and " + allowed.getLast());
                 }
             }
         }
@@ -457,7 +456,7 @@ public final class RuleParser {
                     return null;
                 }
                 return d;
-            } catch (IllegalArgumentException | ArithmeticException e) {
+            } catch (IllegalArgumentException e) {
                 bad(field, allowed);
                 return null;
             }
@@ -527,8 +526,11 @@ public final class RuleParser {
          */
         Double amount(String field, boolean required, Stat stat) {
             JsonNode n = get(field);
-            boolean ratio = stat != null && (stat.type() == Stat.Type.ERROR_RATE || stat.type() == Stat.Type.AVAILABILITY);
-            boolean unitOfMetric = stat != null && switch (stat.type()) {
+            if (stat == null) {
+                return null; // the unit depends on the statistic, which is reported already
+            }
+            boolean ratio = stat.type() == Stat.Type.ERROR_RATE || stat.type() == Stat.Type.AVAILABILITY;
+            boolean unitOfMetric = switch (stat.type()) {
                 case QUANTILE, AVG, MIN, MAX, SUM -> true;
                 default -> false;
             };

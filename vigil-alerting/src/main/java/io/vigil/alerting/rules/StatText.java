@@ -5,7 +5,10 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Locale;
 
-/** The query API's name of a statistic ({@code p95}, {@code p99.9}, {@code error_rate}), the inverse of {@link Stat#parse}. */
+/**
+ * The query API's name of a statistic ({@code p95}, {@code p99.9}, {@code error_rate}): the inverse of
+ * {@link Stat#parse}.
+ */
 public final class StatText {
     private StatText() {}
 

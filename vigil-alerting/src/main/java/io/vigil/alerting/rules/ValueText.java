@@ -15,7 +15,7 @@ final class ValueText {
         return stat.type() == Stat.Type.ERROR_RATE ? "error rate" : StatText.format(stat);
     }
 
-    /** A value of the statistic on the metric: percent for ratios, time for the statistics of a {@code _seconds} metric. */
+    /** A value of a statistic: percent for ratios, time for the statistics of a {@code _seconds} metric. */
     static String of(Stat stat, String metric, double v) {
         return switch (stat.type()) {
             case ERROR_RATE, AVAILABILITY -> percent(v);

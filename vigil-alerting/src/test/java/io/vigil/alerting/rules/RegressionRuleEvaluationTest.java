@@ -75,7 +75,8 @@ class RegressionRuleEvaluationTest {
         assertThat(new RuleEvaluator(data.query).evaluate(previousWeek(), AT).getFirst())
                 .satisfies(o -> {
                     assertThat(o.condition()).isEqualTo(Condition.CLEAR);
-                    assertThat(o.summary()).matches("p95 \\d+(\\.\\d+)? s is 1x the previous week's .* \\(alert above 1\\.2x\\)");
+                    assertThat(o.summary())
+                            .matches("p95 \\d+(\\.\\d+)? s is 1x the previous week's .* \\(alert above 1\\.2x\\)");
                 });
     }
 
