@@ -128,12 +128,18 @@ class AlertingEndToEndTest {
             assertThat(intent.path("alerts").findValuesAsText("ruleId")).contains("photo-upload.p95.critical");
             assertThat(intent.path("context").toString()).contains("london-1");
 
-            JsonNode alerts = ok(send(server, "GET", "/api/v1/alerts?state=firing", null), 200);
+            // The snapshot the API reads is written right after the outbox, in the same round.
+            JsonNode alerts = null;
             JsonNode upload = null;
-            for (JsonNode a : alerts.path("alerts")) {
-                if (a.path("rule").asText().equals("photo-upload.p95.critical")) {
-                    upload = a;
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (upload == null && System.nanoTime() < deadline) {
+                alerts = ok(send(server, "GET", "/api/v1/alerts?state=firing", null), 200);
+                for (JsonNode a : alerts.path("alerts")) {
+                    if (a.path("rule").asText().equals("photo-upload.p95.critical")) {
+                        upload = a;
+                    }
                 }
+                Thread.sleep(50);
             }
             assertThat(upload).isNotNull();
             assertThat(upload.path("priority").asText()).isEqualTo("P0");
