@@ -63,7 +63,8 @@ public final class AlertingService implements AutoCloseable {
     private final Clock clock;
     private final List<Rule> configuredRules;
     private final LifecycleConfig config;
-    private final Map<String, Instant> nextDue = new HashMap<>();
+    /** When each rule was last evaluated; a rule is due when its interval under the current context has passed. */
+    private final Map<String, Instant> lastEvaluated = new HashMap<>();
     private AlertLifecycle lifecycle; // only while this node holds the lease; guarded by this
     private List<Rule> rules = List.of();
     private long rulesLoadedNanos = Long.MIN_VALUE / 2;
@@ -108,7 +109,7 @@ public final class AlertingService implements AutoCloseable {
         }
         if (lifecycle == null) {
             lifecycle = restore();
-            nextDue.clear();
+            lastEvaluated.clear();
         }
         Instant now = clock.instant();
         List<Rule> current = rules();
@@ -116,11 +117,12 @@ public final class AlertingService implements AutoCloseable {
         WeddingContext context = calendar.contextAt(now);
         List<Rule> due = new ArrayList<>();
         for (Rule r : current) {
-            Instant next = nextDue.get(r.id());
-            if (next == null || !now.isBefore(next)) {
+            // The interval is worked out again at every tick: when a wedding becomes active, its rules speed up at once.
+            Duration interval = EvaluationSchedule.interval(r.interval().orElse(null), r.metric(), r.filters(), context);
+            Instant last = lastEvaluated.get(r.id());
+            if (last == null || !now.isBefore(last.plus(interval))) {
                 due.add(r);
-                nextDue.put(r.id(), now.plus(EvaluationSchedule.interval(r.interval().orElse(null), r.metric(),
-                        r.filters(), context)));
+                lastEvaluated.put(r.id(), now);
             }
         }
         List<RatedObservation> rated = new ArrayList<>();

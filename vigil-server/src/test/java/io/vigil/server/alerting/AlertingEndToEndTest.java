@@ -119,8 +119,10 @@ class AlertingEndToEndTest {
                     + " \"guestCount\": 150}"), 201);
             ok(send(server, "POST", "/api/v1/metrics", slowUploads(NOW.minusSeconds(30))), 200);
 
-            // The evaluation loop (every second) writes the intent to the outbox.
-            List<JsonNode> firing = outbox(server, clock, "FIRING", 1);
+            // The evaluation loop (every second) writes the intent to the outbox. The rule last ran at start, when no
+            // wedding was active (interval 1 min); it must speed up as soon as the wedding is active, well before a
+            // minute of test-clock time (30 polls here) has passed.
+            List<JsonNode> firing = outbox(server, clock, "FIRING", 1, Duration.ofSeconds(3));
 
             assertThat(firing).hasSize(1);
             JsonNode intent = firing.get(0);
