@@ -62,11 +62,6 @@ public final class WeddingCalendar {
         return new ContextCalculator(s).at(at, weddingsAround(at, s));
     }
 
-    /** The proximity tier of a wedding now, and the check interval it gives under the current switches. */
-    public ProximityTier tierNow(Wedding w) {
-        return ProximityTier.of(w, clock.instant());
-    }
-
     /** The scheduled and cancelled weddings whose date is within two days of today (cached like the context's). */
     public List<Wedding> weddingsAroundNow() {
         return weddingsAround(clock.instant(), settings);

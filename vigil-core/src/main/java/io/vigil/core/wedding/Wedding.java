@@ -141,10 +141,4 @@ public record Wedding(String id, LocalDate date, ZoneId timeZone, LocalDateTime 
         return new Wedding(id, date, timeZone, ceremonyStart, receptionEnd, guestCount, venue, vendorIds, newStatus,
                 source, coordinator);
     }
-
-    /** Without the coordinator's contact: what non-admin keys see. */
-    public Wedding withoutPersonalData() {
-        return coordinator == null ? this : new Wedding(id, date, timeZone, ceremonyStart, receptionEnd, guestCount,
-                venue, vendorIds, status, source, null);
-    }
 }

@@ -20,13 +20,13 @@ import io.vigil.alerting.service.AlertingService;
 import io.vigil.calendar.ContextJson;
 import io.vigil.calendar.WeddingCalendar;
 import io.vigil.server.http.HttpProblem;
+import io.vigil.server.http.Requests;
 import io.vigil.store.StateStore;
 import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -114,7 +114,7 @@ public final class AlertRoutes {
     public void acknowledge(Context ctx) {
         String fp = ctx.pathParam("fingerprint");
         if (requests.snapshot().map(s -> s.alerts().stream().noneMatch(a -> a.fingerprint().equals(fp))).orElse(true)) {
-            throw new HttpProblem(404, "no alert with fingerprint '" + shorten(fp) + "'");
+            throw new HttpProblem(404, "no alert with fingerprint '" + Requests.shorten(fp) + "'");
         }
         JsonNode body = optionalBody(ctx);
         requests.acknowledge(new AckTarget(AckTarget.Scope.ALERT, fp), caller.apply(ctx),
@@ -150,9 +150,11 @@ public final class AlertRoutes {
     public void createSilence(Context ctx) {
         JsonNode body = body(ctx);
         Instant now = calendar.clock().instant();
-        Silence s = badRequest(() -> new Silence(body.path("id").asText(UUID.randomUUID().toString()),
-                matchers(body), body.hasNonNull("startsAt") ? instant(body.get("startsAt").asText()) : now,
-                instant(body.path("endsAt").asText("")), caller.apply(ctx), body.path("comment").asText(null)));
+        Silence s = Requests.badRequest(() -> new Silence(body.path("id").asText(UUID.randomUUID().toString()),
+                matchers(body),
+                body.hasNonNull("startsAt") ? Requests.instant("startsAt", body.get("startsAt").asText()) : now,
+                Requests.instant("endsAt", body.path("endsAt").asText("")), caller.apply(ctx),
+                body.path("comment").asText(null)));
         requests.putSilence(s);
         ctx.status(201).json(LifecycleJson.mapper().valueToTree(s));
     }
@@ -160,7 +162,7 @@ public final class AlertRoutes {
     /** {@code DELETE /api/v1/silences/{id}}. */
     public void deleteSilence(Context ctx) {
         if (!requests.deleteSilence(ctx.pathParam("id"))) {
-            throw new HttpProblem(404, "no silence with id '" + shorten(ctx.pathParam("id")) + "'");
+            throw new HttpProblem(404, "no silence with id '" + Requests.shorten(ctx.pathParam("id")) + "'");
         }
         ctx.status(204);
     }
@@ -176,7 +178,7 @@ public final class AlertRoutes {
      */
     public void createWindow(Context ctx) {
         JsonNode body = body(ctx);
-        MaintenanceWindow w = badRequest(() -> new MaintenanceWindow(body.path("id").asText(UUID.randomUUID().toString()),
+        MaintenanceWindow w = Requests.badRequest(() -> new MaintenanceWindow(body.path("id").asText(UUID.randomUUID().toString()),
                 body.path("name").asText(""), matchers(body), zone(body.path("timeZone").asText("")),
                 local(body, "start"), local(body, "end"), body.hasNonNull("rrule") ? body.get("rrule").asText() : null,
                 body.path("force").asBoolean(false), caller.apply(ctx), body.path("comment").asText(null)));
@@ -187,7 +189,7 @@ public final class AlertRoutes {
     /** {@code DELETE /api/v1/maintenance-windows/{id}}. */
     public void deleteWindow(Context ctx) {
         if (!requests.deleteWindow(ctx.pathParam("id"))) {
-            throw new HttpProblem(404, "no maintenance window with id '" + shorten(ctx.pathParam("id")) + "'");
+            throw new HttpProblem(404, "no maintenance window with id '" + Requests.shorten(ctx.pathParam("id")) + "'");
         }
         ctx.status(204);
     }
@@ -204,10 +206,10 @@ public final class AlertRoutes {
     /** {@code PUT /api/v1/rules/{id}}: validates and stores a rule; evaluation picks it up within 5 s. */
     public void putRule(Context ctx) {
         String id = ctx.pathParam("id");
-        Rule r = badRequest(() -> RuleParser.parseRule(ctx.body()));
+        Rule r = Requests.badRequest(() -> RuleParser.parseRule(ctx.body()));
         if (!r.id().equals(id)) {
-            throw new HttpProblem(400, "the rule's id '" + shorten(r.id()) + "' differs from the URL's '"
-                    + shorten(id) + "'");
+            throw new HttpProblem(400, "the rule's id '" + Requests.shorten(r.id()) + "' differs from the URL's '"
+                    + Requests.shorten(id) + "'");
         }
         requests.putRule(id, RuleWriter.toJson(r));
         ctx.json(RuleWriter.toTree(r));
@@ -216,7 +218,7 @@ public final class AlertRoutes {
     /** {@code DELETE /api/v1/rules/{id}}: only rules created through the API can be deleted. */
     public void deleteRule(Context ctx) {
         if (!requests.deleteRule(ctx.pathParam("id"))) {
-            throw new HttpProblem(404, "no rule '" + shorten(ctx.pathParam("id"))
+            throw new HttpProblem(404, "no rule '" + Requests.shorten(ctx.pathParam("id"))
                     + "' was created through the API (rules of the config file are changed there)");
         }
         ctx.status(204);
@@ -237,9 +239,9 @@ public final class AlertRoutes {
     /** {@code GET /api/v1/alerts/history?from=&to=&limit=}: transitions, acknowledgements, escalations, newest first. */
     public void history(Context ctx) {
         Instant now = calendar.clock().instant();
-        Instant from = ctx.queryParam("from") == null ? now.minus(Duration.ofDays(1)) : instant(ctx.queryParam("from"));
-        Instant to = ctx.queryParam("to") == null ? now.plusSeconds(1) : instant(ctx.queryParam("to"));
-        int limit = ctx.queryParam("limit") == null ? 500 : badRequest(() -> Integer.parseInt(ctx.queryParam("limit")));
+        Instant from = ctx.queryParam("from") == null ? now.minus(Duration.ofDays(1)) : Requests.instant("from", ctx.queryParam("from"));
+        Instant to = ctx.queryParam("to") == null ? now.plusSeconds(1) : Requests.instant("to", ctx.queryParam("to"));
+        int limit = ctx.queryParam("limit") == null ? 500 : Requests.badRequest(() -> Integer.parseInt(ctx.queryParam("limit")));
         if (limit < 1 || limit > 10_000) {
             throw new HttpProblem(400, "limit must be between 1 and 10000");
         }
@@ -267,7 +269,7 @@ public final class AlertRoutes {
         try {
             return ZoneId.of(text).getId();
         } catch (DateTimeException e) {
-            throw new IllegalArgumentException("timeZone '" + shorten(text) + "' is not an IANA time zone id");
+            throw new IllegalArgumentException("timeZone '" + Requests.shorten(text) + "' is not an IANA time zone id");
         }
     }
 
@@ -276,15 +278,6 @@ public final class AlertRoutes {
             return LocalDateTime.parse(body.path(field).asText(""));
         } catch (DateTimeException e) {
             throw new IllegalArgumentException(field + " must be a local date-time such as 2026-06-02T02:00");
-        }
-    }
-
-    static Instant instant(String t) {
-        try {
-            return t.matches("-?\\d+") ? Instant.ofEpochSecond(Long.parseLong(t)) : OffsetDateTime.parse(t).toInstant();
-        } catch (DateTimeException | NumberFormatException e) {
-            throw new HttpProblem(400, "'" + shorten(t) + "' is not a time: give RFC 3339 (2026-06-13T15:00:00Z) or"
-                    + " Unix seconds");
         }
     }
 
@@ -314,17 +307,5 @@ public final class AlertRoutes {
 
     private static JsonNode optionalBody(Context ctx) {
         return ctx.bodyAsBytes().length == 0 ? LifecycleJson.mapper().createObjectNode() : body(ctx);
-    }
-
-    private static String shorten(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
-    }
-
-    private static <T> T badRequest(java.util.function.Supplier<T> s) {
-        try {
-            return s.get();
-        } catch (IllegalArgumentException | NullPointerException | DateTimeException e) {
-            throw new HttpProblem(400, e.getMessage());
-        }
     }
 }

@@ -58,7 +58,7 @@ final class WeddingEventJson {
         for (Iterator<String> it = e.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!FIELDS.contains(f)) {
-                throw new IllegalArgumentException("unknown field '" + WeddingJson.shorten(f)
+                throw new IllegalArgumentException("unknown field '" + io.vigil.server.http.Requests.shorten(f)
                         + "': an event has id, type, name, ref, at, count (no guest or vendor names)");
             }
         }
@@ -70,7 +70,7 @@ final class WeddingEventJson {
         try {
             instant = OffsetDateTime.parse(at).toInstant();
         } catch (DateTimeException ex) {
-            throw new IllegalArgumentException("at '" + WeddingJson.shorten(at)
+            throw new IllegalArgumentException("at '" + io.vigil.server.http.Requests.shorten(at)
                     + "' is not an RFC 3339 time such as 2026-06-13T14:05:00Z");
         }
         JsonNode c = e.get("count");

@@ -49,7 +49,7 @@ public final class WeddingImport {
             } else if (type.startsWith("text/calendar")) {
                 parsed = ics(body);
             } else {
-                throw new HttpProblem(415, "Content-Type '" + WeddingJson.shorten(type) + "' is not an import format;"
+                throw new HttpProblem(415, "Content-Type '" + io.vigil.server.http.Requests.shorten(type) + "' is not an import format;"
                         + " send text/csv (columns in docs/calendar.md) or text/calendar");
             }
         } catch (ImportFailed e) {

@@ -45,7 +45,7 @@ public final class WeddingJson {
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!FIELDS.contains(f)) {
-                throw new IllegalArgumentException("unknown field '" + shorten(f) + "': a wedding has " + String.join(", ",
+                throw new IllegalArgumentException("unknown field '" + io.vigil.server.http.Requests.shorten(f) + "': a wedding has " + String.join(", ",
                         List.of("id", "date", "timeZone", "ceremonyStart", "receptionEnd", "guestCount", "venue",
                                 "vendorIds", "status", "coordinator"))
                         + " (Vigil keeps no couple or guest names)");
@@ -54,8 +54,8 @@ public final class WeddingJson {
         String id = text(body, "id");
         if (pathId != null) {
             if (id != null && !id.equals(pathId)) {
-                throw new IllegalArgumentException("the body's id '" + shorten(id) + "' differs from the URL's '"
-                        + shorten(pathId) + "'");
+                throw new IllegalArgumentException("the body's id '" + io.vigil.server.http.Requests.shorten(id) + "' differs from the URL's '"
+                        + io.vigil.server.http.Requests.shorten(pathId) + "'");
             }
             id = pathId;
         }
@@ -67,7 +67,7 @@ public final class WeddingJson {
         try {
             zone = ZoneId.of(zoneText);
         } catch (DateTimeException e) {
-            throw new IllegalArgumentException("timeZone '" + shorten(zoneText)
+            throw new IllegalArgumentException("timeZone '" + io.vigil.server.http.Requests.shorten(zoneText)
                     + "' is not an IANA time zone id such as Europe/London or America/New_York");
         }
         LocalDateTime ceremony = localDateTime(body, "ceremonyStart");
@@ -78,7 +78,7 @@ public final class WeddingJson {
             try {
                 date = LocalDate.parse(dateText);
             } catch (DateTimeException e) {
-                throw new IllegalArgumentException("date '" + shorten(dateText) + "' is not a date like 2026-06-13");
+                throw new IllegalArgumentException("date '" + io.vigil.server.http.Requests.shorten(dateText) + "' is not a date like 2026-06-13");
             }
         }
         int guests = 0;
@@ -122,7 +122,7 @@ public final class WeddingJson {
         for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!COORDINATOR_FIELDS.contains(f)) {
-                throw new IllegalArgumentException("unknown field 'coordinator." + shorten(f)
+                throw new IllegalArgumentException("unknown field 'coordinator." + io.vigil.server.http.Requests.shorten(f)
                         + "': a coordinator has name, email, phone");
             }
         }
@@ -149,13 +149,9 @@ public final class WeddingJson {
         try {
             return LocalDateTime.parse(t);
         } catch (DateTimeException e) {
-            throw new IllegalArgumentException(field + " '" + shorten(t) + "' is not a local date-time such as"
+            throw new IllegalArgumentException(field + " '" + io.vigil.server.http.Requests.shorten(t) + "' is not a local date-time such as"
                     + " 2026-06-13T15:00 (no offset: the time zone is the wedding's)");
         }
-    }
-
-    static String shorten(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
     /**

@@ -8,11 +8,11 @@ import io.vigil.calendar.WeddingCalendar;
 import io.vigil.core.wedding.Wedding;
 import io.vigil.core.wedding.WeddingStatus;
 import io.vigil.server.http.HttpProblem;
+import io.vigil.server.http.Requests;
 import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +55,7 @@ public final class WeddingRoutes {
                     + " days; ask for a shorter range");
         }
         String statusText = ctx.queryParam("status");
-        WeddingStatus status = statusText == null ? null : badRequest(() -> WeddingStatus.parse(statusText));
+        WeddingStatus status = statusText == null ? null : Requests.badRequest(() -> WeddingStatus.parse(statusText));
         boolean admin = isAdmin.test(ctx);
         Instant now = calendar.clock().instant();
         CalendarSettings s = calendar.settings();
@@ -81,7 +81,7 @@ public final class WeddingRoutes {
 
     /** {@code POST /api/v1/weddings}: creates; 409 when the id exists. */
     public void create(Context ctx) {
-        Wedding w = badRequest(() -> WeddingJson.read(body(ctx), null));
+        Wedding w = Requests.badRequest(() -> WeddingJson.read(body(ctx), null));
         if (calendar.store().get(w.id()).isPresent()) {
             throw new HttpProblem(409, "wedding " + w.id() + " exists; PUT /api/v1/weddings/" + w.id()
                     + " replaces it");
@@ -94,7 +94,7 @@ public final class WeddingRoutes {
     /** {@code PUT /api/v1/weddings/{id}}: creates or replaces (a reschedule is a PUT with the new times). */
     public void put(Context ctx) {
         String id = ctx.pathParam("id");
-        Wedding w = badRequest(() -> WeddingJson.read(body(ctx), id));
+        Wedding w = Requests.badRequest(() -> WeddingJson.read(body(ctx), id));
         boolean created = calendar.store().upsert(List.of(w)) == 1;
         calendar.invalidate();
         ctx.status(created ? 201 : 200).json(WeddingJson.write(w, calendar.clock().instant(), calendar.settings(),
@@ -112,7 +112,7 @@ public final class WeddingRoutes {
     /** {@code POST /api/v1/weddings/{id}/events}: critical-path events of the day; a repeated event id counts once. */
     public void events(Context ctx) {
         Wedding w = find(ctx.pathParam("id"));
-        List<io.vigil.core.wedding.WeddingEvent> events = badRequest(() -> WeddingEventJson.read(body(ctx), w.id()));
+        List<io.vigil.core.wedding.WeddingEvent> events = Requests.badRequest(() -> WeddingEventJson.read(body(ctx), w.id()));
         int added = calendar.store().appendEvents(events);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("accepted", added);
@@ -133,7 +133,7 @@ public final class WeddingRoutes {
         boolean html = "html".equalsIgnoreCase(format)
                 || (format == null && accept != null && accept.contains("text/html"));
         if (format != null && !html && !"json".equalsIgnoreCase(format)) {
-            throw new HttpProblem(400, "format '" + WeddingJson.shorten(format) + "' is not html or json");
+            throw new HttpProblem(400, "format '" + io.vigil.server.http.Requests.shorten(format) + "' is not html or json");
         }
         if (html) {
             ctx.contentType("text/html; charset=utf-8").result(io.vigil.calendar.report.CriticalPathHtml.render(report));
@@ -145,7 +145,7 @@ public final class WeddingRoutes {
     /** {@code GET /api/v1/context?at=}: the wedding context of an instant (default now). */
     public void context(Context ctx) {
         String at = ctx.queryParam("at");
-        Instant instant = at == null ? calendar.clock().instant() : instant("at", at);
+        Instant instant = at == null ? calendar.clock().instant() : Requests.instant("at", at);
         ctx.json(WeddingJson.write(calendar.contextAt(instant)));
     }
 
@@ -167,14 +167,14 @@ public final class WeddingRoutes {
         for (var it = body.fields(); it.hasNext(); ) {
             var e = it.next();
             if (!e.getValue().isBoolean()) {
-                throw new HttpProblem(400, "'" + WeddingJson.shorten(e.getKey()) + "' must be true or false");
+                throw new HttpProblem(400, "'" + io.vigil.server.http.Requests.shorten(e.getKey()) + "' must be true or false");
             }
             boolean v = e.getValue().booleanValue();
             switch (e.getKey()) {
                 case "monitoring_enabled" -> monitoring = v;
                 case "wedding_day_enhanced_monitoring" -> enhanced = v;
                 case "predictive_scaling_enabled" -> predictive = v;
-                default -> throw new HttpProblem(400, "unknown switch '" + WeddingJson.shorten(e.getKey())
+                default -> throw new HttpProblem(400, "unknown switch '" + io.vigil.server.http.Requests.shorten(e.getKey())
                         + "': the switches are monitoring_enabled, wedding_day_enhanced_monitoring,"
                         + " predictive_scaling_enabled");
             }
@@ -193,7 +193,7 @@ public final class WeddingRoutes {
 
     private Wedding find(String id) {
         return calendar.store().get(id).orElseThrow(() -> new HttpProblem(404, "no wedding with id '"
-                + WeddingJson.shorten(id) + "'"));
+                + io.vigil.server.http.Requests.shorten(id) + "'"));
     }
 
     static JsonNode body(Context ctx) {
@@ -213,7 +213,7 @@ public final class WeddingRoutes {
             return "";
         }
         int nl = s.indexOf('\n');
-        return WeddingJson.shorten(nl < 0 ? s : s.substring(0, nl));
+        return io.vigil.server.http.Requests.shorten(nl < 0 ? s : s.substring(0, nl));
     }
 
     private static LocalDate date(Context ctx, String name, LocalDate dflt) {
@@ -224,24 +224,8 @@ public final class WeddingRoutes {
         try {
             return LocalDate.parse(t);
         } catch (DateTimeException e) {
-            throw new HttpProblem(400, name + " '" + WeddingJson.shorten(t) + "' is not a date like 2026-06-13");
+            throw new HttpProblem(400, name + " '" + io.vigil.server.http.Requests.shorten(t) + "' is not a date like 2026-06-13");
         }
     }
 
-    static Instant instant(String name, String t) {
-        try {
-            return t.matches("-?\\d+") ? Instant.ofEpochSecond(Long.parseLong(t)) : OffsetDateTime.parse(t).toInstant();
-        } catch (DateTimeException | NumberFormatException e) {
-            throw new HttpProblem(400, name + " '" + WeddingJson.shorten(t)
-                    + "' is not a time: give RFC 3339 (2026-06-13T15:00:00Z) or Unix seconds");
-        }
-    }
-
-    static <T> T badRequest(java.util.function.Supplier<T> s) {
-        try {
-            return s.get();
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new HttpProblem(400, e.getMessage());
-        }
-    }
 }

@@ -38,55 +38,12 @@ final class AlertsCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Where Vigil is and which key to use; shared by the subcommands. */
-    static final class Target {
-        @Option(names = "--url", defaultValue = "http://127.0.0.1:7070", description = "Vigil's base URL (default: ${DEFAULT-VALUE})")
-        URI url;
-
-        @Option(names = "--key-file", description = "file holding an API key (default: $VIGIL_API_KEY, else data/admin.key)")
-        Path keyFile;
-
-        String key() throws IOException {
-            if (keyFile != null) {
-                return Files.readString(keyFile).trim();
-            }
-            String env = System.getenv("VIGIL_API_KEY");
-            if (env != null && !env.isBlank()) {
-                return env.trim();
-            }
-            Path dflt = Path.of("data", "admin.key");
-            if (Files.isReadable(dflt)) {
-                return Files.readString(dflt).trim();
-            }
-            throw new IllegalArgumentException("no API key: give --key-file, set VIGIL_API_KEY, or run where"
-                    + " data/admin.key exists");
-        }
-
-        /** Sends a request; prints Vigil's error and returns null when it refused. */
-        JsonNode send(String method, String path, String body, PrintStream err) throws IOException, InterruptedException {
-            HttpRequest.Builder b = HttpRequest.newBuilder(url.resolve(path)).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + key());
-            if (body != null) {
-                b.header("Content-Type", "application/json");
-            }
-            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                    .send(b.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode answer = r.body().isEmpty() ? new ObjectMapper().createObjectNode() : new ObjectMapper().readTree(r.body());
-            if (r.statusCode() >= 300) {
-                err.println("vigil alerts: " + r.statusCode() + ": " + answer.path("error").asText(r.body()));
-                return null;
-            }
-            return answer;
-        }
-    }
-
     /** Runs a subcommand's body with the exit codes of the class comment. */
     interface Body {
         Integer run() throws Exception;
     }
 
-    static Integer guarded(Target t, PrintStream err, Body body) throws Exception {
+    static Integer guarded(ApiTarget t, PrintStream err, Body body) throws Exception {
         try {
             return body.run();
         } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
@@ -98,7 +55,7 @@ final class AlertsCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Alerts, most urgent first.")
     static final class ListAlerts implements Callable<Integer> {
         @Mixin
-        Target target = new Target();
+        ApiTarget target = new ApiTarget();
 
         @Option(names = "--state", description = "firing, pending, resolved (default: all)")
         String state;
@@ -136,7 +93,7 @@ final class AlertsCommand implements Runnable {
     @Command(name = "ack", mixinStandardHelpOptions = true, description = "Acknowledge an alert by fingerprint.")
     static final class Ack implements Callable<Integer> {
         @Mixin
-        Target target = new Target();
+        ApiTarget target = new ApiTarget();
 
         @Parameters(index = "0", paramLabel = "FINGERPRINT")
         String fingerprint;
@@ -167,7 +124,7 @@ final class AlertsCommand implements Runnable {
             description = "Silence alerts matching label matchers, e.g. alertname=photo-upload.p95.high 'wedding_id=~w-06.*'.")
     static final class SilenceCmd implements Callable<Integer> {
         @Mixin
-        Target target = new Target();
+        ApiTarget target = new ApiTarget();
 
         @Parameters(arity = "1..*", paramLabel = "MATCHER")
         List<String> matchers;
@@ -204,7 +161,7 @@ final class AlertsCommand implements Runnable {
     @Command(name = "history", mixinStandardHelpOptions = true, description = "What happened to alerts, newest first.")
     static final class History implements Callable<Integer> {
         @Mixin
-        Target target = new Target();
+        ApiTarget target = new ApiTarget();
 
         @Option(names = "--limit", defaultValue = "50")
         int limit;

@@ -41,11 +41,8 @@ final class ImportCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "FILE", description = "a .csv or .ics file")
         Path file;
 
-        @Option(names = "--url", defaultValue = "http://127.0.0.1:7070", description = "Vigil's base URL (default: ${DEFAULT-VALUE})")
-        URI url;
-
-        @Option(names = "--key-file", description = "file holding an admin API key (default: $VIGIL_API_KEY, else data/admin.key)")
-        Path keyFile;
+        @picocli.CommandLine.Mixin
+        ApiTarget target = new ApiTarget();
 
         @Option(names = "--strict", description = "all or nothing: apply no row if any row has a problem")
         boolean strict;
@@ -60,10 +57,10 @@ final class ImportCommand implements Runnable {
 
         int run(PrintStream out, PrintStream err) throws IOException, InterruptedException {
             String type = contentType();
-            String key = key();
+            String key = target.key();
             long size = Files.size(file);
             ProgressBar bar = new ProgressBar(err, size);
-            HttpRequest request = HttpRequest.newBuilder(url.resolve("/api/v1/weddings/import" + (strict ? "?strict=true" : "")))
+            HttpRequest request = HttpRequest.newBuilder(target.url.resolve("/api/v1/weddings/import" + (strict ? "?strict=true" : "")))
                     .header("Authorization", "Bearer " + key)
                     .header("Content-Type", type)
                     .timeout(Duration.ofMinutes(10))
@@ -76,7 +73,7 @@ final class ImportCommand implements Runnable {
                         .send(request, HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
                 err.println();
-                err.println("vigil import: cannot reach " + url + ": " + e.getMessage());
+                err.println("vigil import: cannot reach " + target.url + ": " + e.getMessage());
                 return 2;
             }
             bar.finish();
@@ -84,7 +81,7 @@ final class ImportCommand implements Runnable {
             try {
                 answer = new ObjectMapper().readTree(response.body());
             } catch (IOException e) {
-                err.println("vigil import: " + url + " answered " + response.statusCode() + " with a body that is not JSON");
+                err.println("vigil import: " + target.url + " answered " + response.statusCode() + " with a body that is not JSON");
                 return 2;
             }
             if (response.statusCode() != 200) {
@@ -126,22 +123,6 @@ final class ImportCommand implements Runnable {
                 default -> throw new IllegalArgumentException("cannot tell the format of " + file
                         + ": name it .csv or .ics, or give --format csv|ics");
             };
-        }
-
-        private String key() throws IOException {
-            if (keyFile != null) {
-                return Files.readString(keyFile).trim();
-            }
-            String env = System.getenv("VIGIL_API_KEY");
-            if (env != null && !env.isBlank()) {
-                return env.trim();
-            }
-            Path dflt = Path.of("data", "admin.key");
-            if (Files.isReadable(dflt)) {
-                return Files.readString(dflt).trim();
-            }
-            throw new IllegalArgumentException("no API key: give --key-file, set VIGIL_API_KEY, or run where"
-                    + " data/admin.key exists");
         }
     }
 }

@@ -7,11 +7,8 @@ import io.vigil.engine.query.QueryEngine;
 import io.vigil.engine.query.QueryRequest;
 import io.vigil.engine.query.QueryResult;
 import io.vigil.server.config.DurationText;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -50,13 +47,13 @@ final class QueryRoutes {
         } catch (IllegalArgumentException e) {
             throw new HttpProblem(400, e.getMessage());
         }
-        long to = ctx.queryParam("to") == null ? clock.millis() : time("to", ctx.queryParam("to"));
-        long from = ctx.queryParam("from") == null ? to - 3_600_000L : time("from", ctx.queryParam("from"));
+        long to = ctx.queryParam("to") == null ? clock.millis() : Requests.time("to", ctx.queryParam("to"));
+        long from = ctx.queryParam("from") == null ? to - 3_600_000L : Requests.time("from", ctx.queryParam("from"));
         long step = 0;
         String stepText = ctx.queryParam("step");
         if (stepText != null) {
             step = stepText.matches("\\d+") ? Long.parseLong(stepText) * 1000
-                    : badRequestOnError(() -> DurationText.parse("step", stepText).toMillis());
+                    : Requests.badRequest(() -> DurationText.parse("step", stepText).toMillis());
         }
         List<String> by = new ArrayList<>();
         String byText = ctx.queryParam("by");
@@ -72,7 +69,7 @@ final class QueryRoutes {
         final long fromF = from;
         final long toF = to;
         final long stepF = step;
-        QueryRequest request = badRequestOnError(() -> new QueryRequest(metric, filters, stat, fromF, toF, stepF, by));
+        QueryRequest request = Requests.badRequest(() -> new QueryRequest(metric, filters, stat, fromF, toF, stepF, by));
         QueryResult result = queries.query(request);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("metric", metric);
@@ -128,28 +125,7 @@ final class QueryRoutes {
         ctx.json(answer);
     }
 
-    /** RFC 3339 or unix seconds (fractions allowed). */
-    static long time(String name, String text) {
-        try {
-            if (text.matches("-?\\d+(\\.\\d+)?")) {
-                return new BigDecimal(text).movePointRight(3).longValue();
-            }
-            return OffsetDateTime.parse(text).toInstant().toEpochMilli();
-        } catch (DateTimeParseException | ArithmeticException e) {
-            throw new HttpProblem(400, name + " was '" + text
-                    + "' but it must be RFC 3339 (2026-06-13T18:00:00Z) or unix seconds");
-        }
-    }
-
     private static Object number(double v) {
         return Double.isFinite(v) ? (Object) v : null;
-    }
-
-    private static <T> T badRequestOnError(java.util.function.Supplier<T> s) {
-        try {
-            return s.get();
-        } catch (IllegalArgumentException e) {
-            throw new HttpProblem(400, e.getMessage());
-        }
     }
 }

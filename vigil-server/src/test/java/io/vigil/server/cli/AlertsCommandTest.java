@@ -26,7 +26,7 @@ class AlertsCommandTest {
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    private <T extends AlertsCommand.Target> T target(T t, int port) throws Exception {
+    private <T extends ApiTarget> T target(T t, int port) throws Exception {
         t.url = URI.create("http://127.0.0.1:" + port);
         t.keyFile = dir.resolve("key");
         Files.writeString(t.keyFile, KEY);

@@ -45,8 +45,8 @@ class ImportCommandTest {
         Files.writeString(keyFile, KEY + "\n");
         ImportCommand.Weddings cmd = new ImportCommand.Weddings();
         cmd.file = file;
-        cmd.url = URI.create("http://127.0.0.1:" + server.port());
-        cmd.keyFile = keyFile;
+        cmd.target.url = URI.create("http://127.0.0.1:" + server.port());
+        cmd.target.keyFile = keyFile;
         return cmd;
     }
 
@@ -100,7 +100,7 @@ class ImportCommandTest {
         Path file = dir.resolve("weddings.txt");
         Files.writeString(file, "x");
         ImportCommand.Weddings cmd = command(file);
-        cmd.url = URI.create("http://127.0.0.1:1");
+        cmd.target.url = URI.create("http://127.0.0.1:1");
 
         assertThatThrownBy(() -> run(cmd)).hasMessageContaining("name it .csv or .ics");
         cmd.format = "csv";
