@@ -145,6 +145,15 @@ public final class Aggregate {
      * increase across the seam between the two is added, first stays, last moves.
      */
     public void merge(Aggregate later, MetricKind kind) {
+        merge(later, kind, true);
+    }
+
+    /**
+     * Like {@link #merge(Aggregate, MetricKind)}; without {@code distributions} only the scalar statistics merge and
+     * this aggregate's distribution (which then no longer describes it) must not be read: for queries of counts,
+     * rates and error rates, which would otherwise pay for merging sketches they never look at.
+     */
+    public void merge(Aggregate later, MetricKind kind, boolean distributions) {
         if (later.samples == 0) {
             return;
         }
@@ -152,7 +161,7 @@ public final class Aggregate {
             double delta = later.firstValue - lastValue;
             increase += delta >= 0 ? delta : later.firstValue;
         }
-        mergeStats(later);
+        mergeStats(later, distributions);
         if (samples == 0) {
             firstTs = later.firstTs;
             firstValue = later.firstValue;
@@ -167,10 +176,18 @@ public final class Aggregate {
      * first and last are those of the earliest and latest sample.
      */
     public void combine(Aggregate other) {
+        combine(other, true);
+    }
+
+    /**
+     * Like {@link #combine(Aggregate)}; without {@code distributions} only the scalar statistics combine, as for
+     * {@link #merge(Aggregate, MetricKind, boolean)}.
+     */
+    public void combine(Aggregate other, boolean distributions) {
         if (other.samples == 0) {
             return;
         }
-        mergeStats(other);
+        mergeStats(other, distributions);
         if (samples == 0 || other.firstTs < firstTs) {
             firstTs = other.firstTs;
             firstValue = other.firstValue;
@@ -182,12 +199,15 @@ public final class Aggregate {
         samples += other.samples;
     }
 
-    private void mergeStats(Aggregate o) {
+    private void mergeStats(Aggregate o, boolean distributions) {
         observations += o.observations;
         increase += o.increase;
         sum += o.sum;
         min = Math.min(min, o.min);
         max = Math.max(max, o.max);
+        if (!distributions) {
+            return;
+        }
         if (o.sketch != null) {
             sketch().mergeWith(o.sketch);
         }
@@ -353,6 +373,15 @@ public final class Aggregate {
      * @throws IllegalArgumentException if the bytes are truncated or of an unknown version
      */
     public static Aggregate decode(byte[] bytes) {
+        return decode(bytes, true);
+    }
+
+    /**
+     * Reads {@link #encode} output; without {@code distributions} the sketch and explicit buckets are skipped, which costs a few nanoseconds instead of the microseconds of decoding a sketch.
+     *
+     * @throws IllegalArgumentException if the bytes are truncated or of an unknown version
+     */
+    public static Aggregate decode(byte[] bytes, boolean distributions) {
         try {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             byte version = b.get();
@@ -377,10 +406,12 @@ public final class Aggregate {
                 if (len < 0 || len > b.remaining()) {
                     throw new IllegalArgumentException("sketch length " + len + " but " + b.remaining() + " bytes remain");
                 }
-                a.sketch = Sketches.decode(bytes, b.position(), len);
+                if (distributions) {
+                    a.sketch = Sketches.decode(bytes, b.position(), len);
+                }
                 b.position(b.position() + len);
             }
-            if ((flags & 2) != 0) {
+            if ((flags & 2) != 0 && distributions) {
                 int n = b.getInt();
                 if (n < 0 || n > 10_000) {
                     throw new IllegalArgumentException("bad bucket count " + n);

@@ -472,9 +472,18 @@ public final class StorageEngine implements AutoCloseable {
      * committed, then (for the 10-second tier) the head. Each sample is seen exactly once.
      */
     public void read(Tier tier, long[] seriesIds, long from, long to, RollupVisitor visitor) {
+        read(tier, seriesIds, from, to, true, visitor);
+    }
+
+    /**
+     * Like {@link #read(Tier, long[], long, long, RollupVisitor)}; without {@code distributions} the stored rollups
+     * come without sketches (see {@link MetricStore#read(Tier, long[], long, long, boolean, RollupVisitor)}) and those
+     * still in memory with theirs, which the caller must then not read.
+     */
+    public void read(Tier tier, long[] seriesIds, long from, long to, boolean distributions, RollupVisitor visitor) {
         viewLock.readLock().lock();
         try {
-            long seen = store.read(tier, seriesIds, from, to, visitor);
+            long seen = store.read(tier, seriesIds, from, to, distributions, visitor);
             if (tier != Tier.TEN_SECONDS) {
                 return;
             }

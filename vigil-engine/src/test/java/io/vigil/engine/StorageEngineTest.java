@@ -1,6 +1,7 @@
 package io.vigil.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.vigil.core.Distribution;
@@ -128,6 +129,38 @@ class StorageEngineTest {
                     .isCloseTo(0.25, within(1e-12));
             assertThat(single(query(engine, new Stat(Stat.Type.AVAILABILITY, 0), Map.of(), List.of())))
                     .isCloseTo(1 - 1 / 6.0, within(1e-12));
+        }
+    }
+
+    @Test
+    void summarize_answersEveryStatisticAsItsOwnQueryWould_fromStoredAndHeadRollups() {
+        try (StorageEngine engine = open()) {
+            engine.write(latencies("/photos", "200", T0, 1, 2, 3, 4));
+            engine.write(latencies("/photos", "503", T0 + 20_000, 9));
+            engine.flush();
+            engine.write(latencies("/photos", "200", T0 + 600_000, 5, 6));
+            engine.write(latencies("/guests", "200", T0 + 600_000, 0.1));
+            QueryEngine q = new QueryEngine(engine);
+            List<String> by = List.of("route");
+            for (boolean quantiles : new boolean[] {true, false}) {
+                var summary = q.summarize("http_latency_seconds", Map.of(), by, T0, T0 + 3_600_000, quantiles);
+                assertThat(summary.groups()).extracting(g -> g.labels().get("route")).containsExactly("/guests", "/photos");
+                for (Stat.Type type : Stat.Type.values()) {
+                    if (type == Stat.Type.QUANTILE && !quantiles) {
+                        continue;
+                    }
+                    Stat stat = new Stat(type, type == Stat.Type.QUANTILE ? 0.5 : 0);
+                    QueryResult expected = query(engine, stat, Map.of(), by);
+                    for (int i = 0; i < 2; i++) {
+                        assertThat(summary.groups().get(i).value(stat)).as(type + " of " + i + ", quantiles " + quantiles)
+                                .isEqualTo(expected.series().get(i).value());
+                    }
+                }
+            }
+            var scalars = q.summarize("http_latency_seconds", Map.of(), by, T0, T0 + 3_600_000, false);
+            assertThat(scalars.groups().get(1).value(new Stat(Stat.Type.COUNT, 0))).isEqualTo(7);
+            assertThatThrownBy(() -> scalars.groups().get(1).value(new Stat(Stat.Type.QUANTILE, 0.5)))
+                    .isInstanceOf(IllegalStateException.class);
         }
     }
 

@@ -71,8 +71,9 @@ class StoreFailureTest {
         }
 
         @Override
-        public long read(Tier tier, long[] seriesIds, long fromMillis, long toMillis, RollupVisitor visitor) {
-            return real.read(tier, seriesIds, fromMillis, toMillis, visitor);
+        public long read(Tier tier, long[] seriesIds, long fromMillis, long toMillis, boolean distributions,
+                         RollupVisitor visitor) {
+            return real.read(tier, seriesIds, fromMillis, toMillis, distributions, visitor);
         }
 
         @Override

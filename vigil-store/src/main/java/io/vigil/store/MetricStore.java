@@ -49,7 +49,17 @@ public interface MetricStore extends AutoCloseable {
      * @return the {@link #checkpoint()} of the snapshot read, so the engine knows whether a commit under way is
      *     already in what it saw (then it must not count that commit's rollups again)
      */
-    long read(Tier tier, long[] seriesIds, long fromMillis, long toMillis, RollupVisitor visitor);
+    default long read(Tier tier, long[] seriesIds, long fromMillis, long toMillis, RollupVisitor visitor) {
+        return read(tier, seriesIds, fromMillis, toMillis, true, visitor);
+    }
+
+    /**
+     * Like {@link #read(Tier, long[], long, long, RollupVisitor)}; without {@code distributions} the aggregates carry
+     * their scalar statistics only (no sketch or explicit buckets), which is all a count, rate or error-rate query
+     * needs and spares it decoding a sketch per rollup.
+     */
+    long read(Tier tier, long[] seriesIds, long fromMillis, long toMillis, boolean distributions,
+              RollupVisitor visitor);
 
     /**
      * Merges every bucket of {@code source} that starts before {@code upToMillis} and was not downsampled before

@@ -2,8 +2,8 @@ package io.vigil.alerting.rules;
 
 import io.vigil.core.Stat;
 import io.vigil.engine.query.QueryEngine;
-import io.vigil.engine.query.QueryRequest;
-import io.vigil.engine.query.QueryResult;
+import io.vigil.engine.query.WindowSummary;
+import io.vigil.engine.query.WindowSummary.GroupSummary;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -18,8 +18,10 @@ import java.util.TreeSet;
 
 /**
  * The queries of one evaluation, each asked of the engine once: the SLO pairs share windows (6h is the long window of
- * one pair and the short of another), and rules evaluated together at one instant often read the same statistic of
- * the same metric over the same window (the critical, high and medium rules of one family).
+ * one pair and the short of another), and rules evaluated together at one instant often read the same metric over the
+ * same window (the critical, high and medium rules of one family; a percentile and the traffic behind it; an error
+ * rate and the request rate). One read of a metric's series over a window answers every statistic of it
+ * ({@link QueryEngine#summarize}); percentiles are read only when a rule asks for one.
  *
  * <p>Rules that differ only in the values of their filters (one rule per wedding, per vendor, per route) are answered
  * together when there are at least {@value #BATCH_MIN} of them: one query grouped by the filter labels as well as the
@@ -35,7 +37,7 @@ final class WindowQueries {
 
     private final QueryEngine engine;
     private final Set<Shape> batched;
-    private final Map<Key, Answer> cache = new HashMap<>();
+    private final Map<Key, Answer> reads = new HashMap<>();
     private final Map<Key, Batch> batches = new HashMap<>();
     private int queries;
 
@@ -68,21 +70,31 @@ final class WindowQueries {
         }
     }
 
-    private record Key(String metric, Map<String, String> filters, List<String> by, Stat stat, long from, long to) {}
+    private record Key(String metric, Map<String, String> filters, List<String> by, long from, long to) {}
 
-    /** One query's groups (label map to value, in the engine's order) and the range it covered after alignment. */
-    private record Answer(Map<Map<String, String>, Double> groups, long fromMillis, long toMillis) {
+    /**
+     * One read's groups (labels to summary, in the engine's order), the range it covered after alignment, and whether
+     * it read percentiles.
+     */
+    private record Answer(Map<Map<String, String>, GroupSummary> groups, long fromMillis, long toMillis,
+                          boolean quantiles) {
         double seconds() {
             return (toMillis - fromMillis) / 1000.0;
         }
+
+        Map<Map<String, String>, Double> values(Stat stat) {
+            Map<Map<String, String>, Double> out = new LinkedHashMap<>(groups.size() * 2);
+            groups.forEach((labels, summary) -> out.put(labels, summary.value(stat)));
+            return out;
+        }
     }
 
-    /** A batch answer split by the values of the filter labels, and the range the query covered. */
-    private record Batch(Map<List<String>, Answer> slices, long fromMillis, long toMillis) {}
+    /** A batch answer split by the values of the filter labels, the range the read covered, and with percentiles? */
+    private record Batch(Map<List<String>, Answer> slices, long fromMillis, long toMillis, boolean quantiles) {}
 
     /** The statistic per group of the rule's series over the window, in the engine's group order; NaN: no data. */
     Map<Map<String, String>, Double> values(Rule rule, Stat stat, TimeWindow window) {
-        return answer(rule, stat, window).groups();
+        return answer(rule, stat, window).values(stat);
     }
 
     /**
@@ -94,13 +106,13 @@ final class WindowQueries {
         Map<Map<String, String>, Double> out = new LinkedHashMap<>();
         boolean anyRate = false;
         for (var g : rate.groups().entrySet()) {
-            double v = g.getValue() * rate.seconds();
+            double v = g.getValue().value(RATE) * rate.seconds();
             anyRate |= !Double.isNaN(v);
             out.put(g.getKey(), Double.isNaN(v) ? 0.0 : v);
         }
         if (!anyRate && !out.isEmpty()) {
             // A gauge has no rate (and one kind per metric is the rule): its traffic is its number of samples.
-            out.putAll(values(rule, COUNT, window));
+            out.putAll(rate.values(COUNT));
         }
         return out;
     }
@@ -113,21 +125,32 @@ final class WindowQueries {
     private Answer answer(Rule rule, Stat stat, TimeWindow window) {
         long from = window.from().toEpochMilli();
         long to = window.to().toEpochMilli();
+        boolean quantiles = stat.type() == Stat.Type.QUANTILE;
         Shape shape = Shape.of(rule);
         if (!batched.contains(shape)) {
-            return cache.computeIfAbsent(new Key(rule.metric(), rule.filters(), rule.by(), stat, from, to), this::run);
+            Key key = new Key(rule.metric(), rule.filters(), rule.by(), from, to);
+            Answer a = reads.get(key);
+            if (a == null || (quantiles && !a.quantiles())) {
+                a = run(key, quantiles);
+                reads.put(key, a);
+            }
+            return a;
         }
         List<String> groupBy = new ArrayList<>(rule.by());
         shape.filterNames().stream().filter(l -> !groupBy.contains(l)).forEach(groupBy::add);
-        Key batch = new Key(rule.metric(), Map.of(), List.copyOf(groupBy), stat, from, to);
-        Batch b = batches.computeIfAbsent(batch, k -> slice(run(k), shape));
+        Key key = new Key(rule.metric(), Map.of(), List.copyOf(groupBy), from, to);
+        Batch b = batches.get(key);
+        if (b == null || (quantiles && !b.quantiles())) {
+            b = slice(run(key, quantiles), shape, quantiles);
+            batches.put(key, b);
+        }
         Answer a = b.slices().get(filterValues(shape, rule.filters()));
-        return a != null ? a : new Answer(Map.of(), b.fromMillis(), b.toMillis());
+        return a != null ? a : new Answer(Map.of(), b.fromMillis(), b.toMillis(), b.quantiles());
     }
 
     /** Splits a batch answer by the values of the filter labels, each slice grouped by the rules' {@code by} only. */
-    private static Batch slice(Answer whole, Shape shape) {
-        Map<List<String>, Map<Map<String, String>, Double>> parts = new HashMap<>();
+    private static Batch slice(Answer whole, Shape shape, boolean quantiles) {
+        Map<List<String>, Map<Map<String, String>, GroupSummary>> parts = new HashMap<>();
         for (var g : whole.groups().entrySet()) {
             List<String> values = filterValues(shape, g.getKey());
             if (values.contains(null)) {
@@ -145,13 +168,13 @@ final class WindowQueries {
         Map<List<String>, Answer> out = new HashMap<>(parts.size() * 2);
         parts.forEach((values, groups) -> {
             // The engine sorts a query's groups by their labels' text; a slice keeps that order.
-            List<Map.Entry<Map<String, String>, Double>> sorted = new ArrayList<>(groups.entrySet());
+            List<Map.Entry<Map<String, String>, GroupSummary>> sorted = new ArrayList<>(groups.entrySet());
             sorted.sort(Comparator.comparing(e -> e.getKey().toString()));
-            Map<Map<String, String>, Double> ordered = new LinkedHashMap<>();
+            Map<Map<String, String>, GroupSummary> ordered = new LinkedHashMap<>();
             sorted.forEach(e -> ordered.put(e.getKey(), e.getValue()));
-            out.put(values, new Answer(ordered, whole.fromMillis(), whole.toMillis()));
+            out.put(values, new Answer(ordered, whole.fromMillis(), whole.toMillis(), quantiles));
         });
-        return new Batch(out, whole.fromMillis(), whole.toMillis());
+        return new Batch(out, whole.fromMillis(), whole.toMillis(), quantiles);
     }
 
     private static List<String> filterValues(Shape shape, Map<String, String> labels) {
@@ -162,13 +185,13 @@ final class WindowQueries {
         return values;
     }
 
-    private Answer run(Key k) {
+    private Answer run(Key k, boolean quantiles) {
         queries++;
-        QueryResult r = engine.query(new QueryRequest(k.metric, k.filters, k.stat, k.from, k.to, 0, k.by));
-        Map<Map<String, String>, Double> out = new LinkedHashMap<>();
-        for (QueryResult.Group g : r.series()) {
-            out.put(g.labels(), g.value());
+        WindowSummary r = engine.summarize(k.metric, k.filters, k.by, k.from, k.to, quantiles);
+        Map<Map<String, String>, GroupSummary> out = new LinkedHashMap<>(r.groups().size() * 2);
+        for (GroupSummary g : r.groups()) {
+            out.put(g.labels(), g);
         }
-        return new Answer(out, r.fromMillis(), r.toMillis());
+        return new Answer(out, r.fromMillis(), r.toMillis(), quantiles);
     }
 }

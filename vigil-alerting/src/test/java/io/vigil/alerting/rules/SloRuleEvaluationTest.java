@@ -184,7 +184,7 @@ class SloRuleEvaluationTest {
     }
 
     @Test
-    void sharedWindowsAreQueriedOnce() {
+    void sharedWindowsAreReadOnceForTheErrorRateAndTheTraffic() {
         data.requests(UPLOADS, ago(Duration.ofMinutes(1)), NONE, 10_000, 0);
         WindowQueries queries = new WindowQueries(data.query);
         SloRule rule = slo();
@@ -195,6 +195,26 @@ class SloRuleEvaluationTest {
         queries.traffic(rule, sixHours);
         queries.traffic(rule, sixHours);
 
-        assertThat(queries.queries()).isEqualTo(2);
+        assertThat(queries.queries()).isEqualTo(1);
+    }
+
+    @Test
+    void aPercentileAfterARateOfTheSameWindowReadsAgainWithSketches_notTheOtherWayRound() {
+        data.latencies(UPLOADS, ago(Duration.ofMinutes(1)), NONE, 100, 2.0);
+        SloRule rule = slo();
+        TimeWindow fiveMinutes = TimeWindow.ending(AT, Duration.ofMinutes(5));
+        io.vigil.core.Stat p95 = io.vigil.core.Stat.parse("p95");
+
+        WindowQueries rateFirst = new WindowQueries(data.query);
+        assertThat(rateFirst.traffic(rule, fiveMinutes)).containsValue(100.0);
+        assertThat(rateFirst.values(rule, p95, fiveMinutes).values()).singleElement()
+                .satisfies(v -> assertThat(v).isCloseTo(2.0, within(0.02)));
+        assertThat(rateFirst.queries()).isEqualTo(2);
+
+        WindowQueries percentileFirst = new WindowQueries(data.query);
+        assertThat(percentileFirst.values(rule, p95, fiveMinutes).values()).singleElement()
+                .satisfies(v -> assertThat(v).isCloseTo(2.0, within(0.02)));
+        assertThat(percentileFirst.traffic(rule, fiveMinutes)).containsValue(100.0);
+        assertThat(percentileFirst.queries()).isEqualTo(1);
     }
 }

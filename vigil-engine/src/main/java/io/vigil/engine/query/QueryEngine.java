@@ -34,10 +34,60 @@ public final class QueryEngine {
 
     /** Runs a query. @throws IllegalArgumentException when the request cannot be answered as asked */
     public QueryResult query(QueryRequest q) {
-        List<Series> matched = select(q.metric(), q.filters());
-        long step = q.stepMillis();
-        long from = Tier.TEN_SECONDS.bucketStart(q.fromMillis());
-        long to = -Tier.TEN_SECONDS.bucketStart(-q.toMillis());
+        boolean distributions = q.stat().type() == Stat.Type.QUANTILE;
+        Collected c = collect(q.metric(), q.filters(), q.groupBy(), q.fromMillis(), q.toMillis(), q.stepMillis(),
+                distributions);
+        List<QueryResult.Group> out = new ArrayList<>(c.groups.size());
+        for (Map.Entry<Labels, Group> e : c.groups.entrySet()) {
+            Group g = e.getValue();
+            if (q.stepMillis() == 0) {
+                out.add(new QueryResult.Group(e.getKey().toMap(), g.value(q.stat(), 0, c.windowSeconds), null));
+            } else {
+                List<double[]> points = new ArrayList<>(c.windows);
+                for (int w = 0; w < c.windows; w++) {
+                    points.add(new double[] {(c.from + w * c.step) / 1000.0, g.value(q.stat(), w, c.windowSeconds)});
+                }
+                out.add(new QueryResult.Group(e.getKey().toMap(), Double.NaN, points));
+            }
+        }
+        out.sort(Comparator.comparing(gr -> gr.labels().toString()));
+        return new QueryResult(out, c.from, c.to, distributions && c.bucketBounded);
+    }
+
+    /**
+     * Every statistic of each group over one window, from a single read: what several queries of the same series and
+     * window (a percentile and the traffic behind it, an error rate and the request rate) would each read again.
+     * Percentiles only when {@code quantiles}: without, the sketches are neither decoded nor merged.
+     *
+     * @param from inclusive start, epoch milliseconds (aligned to 10 s as a query's)
+     * @param to exclusive end, epoch milliseconds
+     */
+    public WindowSummary summarize(String metric, Map<String, String> filters, List<String> groupBy, long from,
+                                   long to, boolean quantiles) {
+        Collected c = collect(metric, filters, groupBy, from, to, 0, quantiles);
+        List<WindowSummary.GroupSummary> out = new ArrayList<>(c.groups.size());
+        for (Map.Entry<Labels, Group> e : c.groups.entrySet()) {
+            Group g = e.getValue();
+            out.add(new WindowSummary.GroupSummary(e.getKey().toMap(), stat -> {
+                if (stat.type() == Stat.Type.QUANTILE && !quantiles) {
+                    throw new IllegalStateException("this summary was made without percentiles");
+                }
+                return g.value(stat, 0, c.windowSeconds);
+            }));
+        }
+        out.sort(Comparator.comparing(gr -> gr.labels().toString()));
+        return new WindowSummary(out, c.from, c.to, quantiles);
+    }
+
+    /** The groups of a query, each with its per-window aggregates, and the range covered after alignment. */
+    private record Collected(Map<Labels, Group> groups, long from, long to, long step, int windows,
+                             double windowSeconds, boolean bucketBounded) {}
+
+    private Collected collect(String metric, Map<String, String> filters, List<String> groupBy, long fromMillis,
+                              long toMillis, long step, boolean distributions) {
+        List<Series> matched = select(metric, filters);
+        long from = Tier.TEN_SECONDS.bucketStart(fromMillis);
+        long to = -Tier.TEN_SECONDS.bucketStart(-toMillis);
         int windows = step == 0 ? 1 : (int) ((to - from + step - 1) / step);
         if (step > 0) {
             to = from + windows * step;
@@ -49,20 +99,19 @@ public final class QueryEngine {
             byId.put(ids[i], matched.get(i));
         }
         Map<Long, Aggregate[]> perSeries = new HashMap<>(matched.size() * 2);
-        boolean scalarOnly = q.stat().type() != Stat.Type.QUANTILE;
         final long windowFrom = from;
         final int windowCount = windows;
         Map<Long, Aggregate> beforeFrom = new HashMap<>();
         boolean counters = matched.stream().anyMatch(m -> m.kind() == MetricKind.COUNTER);
         long readFrom = counters ? from - COUNTER_LOOKBACK_MILLIS : from;
         for (Piece piece : plan(readFrom, to)) {
-            engine.read(piece.tier, ids, piece.from, piece.to, (seriesId, bucketStart, aggregate) -> {
+            engine.read(piece.tier, ids, piece.from, piece.to, distributions, (seriesId, bucketStart, aggregate) -> {
                 MetricKind kind = byId.get(seriesId).kind();
                 if (bucketStart < windowFrom) {
                     // Only the last counter value before the range is wanted, for the increase into the first window.
                     if (kind == MetricKind.COUNTER) {
                         beforeFrom.merge(seriesId, aggregate, (earlier, later) -> {
-                            earlier.merge(later, kind);
+                            earlier.merge(later, kind, false);
                             return earlier;
                         });
                     }
@@ -76,7 +125,7 @@ public final class QueryEngine {
                 if (slots[w] == null) {
                     slots[w] = aggregate;
                 } else {
-                    slots[w].merge(aggregate, kind);
+                    slots[w].merge(aggregate, kind, distributions);
                 }
             });
         }
@@ -84,7 +133,7 @@ public final class QueryEngine {
         boolean bucketBounded = false;
         for (Series s : matched) {
             Aggregate[] slots = perSeries.get(s.id());
-            Labels groupLabels = s.key().labels().keep(q.groupBy());
+            Labels groupLabels = s.key().labels().keep(groupBy);
             Group g = groups.computeIfAbsent(groupLabels, l -> new Group(windowCount));
             if (slots == null) {
                 continue;
@@ -96,7 +145,7 @@ public final class QueryEngine {
                 if (a == null) {
                     continue;
                 }
-                bucketBounded |= !scalarOnly && a.bucketBounded();
+                bucketBounded |= distributions && a.bucketBounded();
                 // A counter's increase from the last sample of the previous window to the first of this one belongs
                 // to this window; without it every window boundary would lose one scrape interval of increase.
                 double seam = s.kind() == MetricKind.COUNTER && previous != null
@@ -111,26 +160,12 @@ public final class QueryEngine {
                 if (g.combined[w] == null) {
                     g.combined[w] = a;
                 } else {
-                    g.combined[w].combine(a);
+                    g.combined[w].combine(a, distributions);
                 }
             }
         }
         double windowSeconds = (step == 0 ? to - from : step) / 1000.0;
-        List<QueryResult.Group> out = new ArrayList<>(groups.size());
-        for (Map.Entry<Labels, Group> e : groups.entrySet()) {
-            Group g = e.getValue();
-            if (step == 0) {
-                out.add(new QueryResult.Group(e.getKey().toMap(), value(q.stat(), g, 0, windowSeconds), null));
-            } else {
-                List<double[]> points = new ArrayList<>(windowCount);
-                for (int w = 0; w < windowCount; w++) {
-                    points.add(new double[] {(from + w * step) / 1000.0, value(q.stat(), g, w, windowSeconds)});
-                }
-                out.add(new QueryResult.Group(e.getKey().toMap(), Double.NaN, points));
-            }
-        }
-        out.sort(Comparator.comparing(gr -> gr.labels().toString()));
-        return new QueryResult(out, from, to, bucketBounded);
+        return new Collected(groups, from, to, step, windows, windowSeconds, bucketBounded);
     }
 
     /** The series of a metric whose labels equal every filter. */
@@ -173,24 +208,6 @@ public final class QueryEngine {
         };
     }
 
-    private static double value(Stat stat, Group g, int w, double windowSeconds) {
-        Aggregate a = g.combined[w];
-        if (a == null || a.samples() == 0) {
-            return stat.type() == Stat.Type.COUNT ? 0 : Double.NaN;
-        }
-        return switch (stat.type()) {
-            case COUNT -> a.samples();
-            case SUM -> a.sum();
-            case MIN -> a.min();
-            case MAX -> a.max();
-            case AVG -> a.sum() / (a.observations() > 0 ? a.observations() : a.samples());
-            case RATE -> g.rate[w] / windowSeconds;
-            case QUANTILE -> a.quantile(stat.quantile());
-            case ERROR_RATE -> g.total[w] > 0 ? g.errors[w] / g.total[w] : Double.NaN;
-            case AVAILABILITY -> g.total[w] > 0 ? 1 - g.errors[w] / g.total[w] : Double.NaN;
-        };
-    }
-
     private record Piece(Tier tier, long from, long to) {}
 
     /** Splits [from, to) by tier retention: coarse tiers for the old part, 10 s for the part still kept at 10 s. */
@@ -227,6 +244,24 @@ public final class QueryEngine {
             total = new double[windows];
             errors = new double[windows];
             rate = new double[windows];
+        }
+
+        double value(Stat stat, int w, double windowSeconds) {
+            Aggregate a = combined[w];
+            if (a == null || a.samples() == 0) {
+                return stat.type() == Stat.Type.COUNT ? 0 : Double.NaN;
+            }
+            return switch (stat.type()) {
+                case COUNT -> a.samples();
+                case SUM -> a.sum();
+                case MIN -> a.min();
+                case MAX -> a.max();
+                case AVG -> a.sum() / (a.observations() > 0 ? a.observations() : a.samples());
+                case RATE -> rate[w] / windowSeconds;
+                case QUANTILE -> a.quantile(stat.quantile());
+                case ERROR_RATE -> total[w] > 0 ? errors[w] / total[w] : Double.NaN;
+                case AVAILABILITY -> total[w] > 0 ? 1 - errors[w] / total[w] : Double.NaN;
+            };
         }
     }
 }

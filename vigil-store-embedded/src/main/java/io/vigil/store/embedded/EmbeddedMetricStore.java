@@ -445,7 +445,8 @@ public final class EmbeddedMetricStore implements MetricStore {
      * @throws IllegalStateException if the store is closed
      */
     @Override
-    public long read(Tier tier, long[] seriesIds, long fromMillis, long toMillis, RollupVisitor visitor) {
+    public long read(Tier tier, long[] seriesIds, long fromMillis, long toMillis, boolean distributions,
+                     RollupVisitor visitor) {
         Objects.requireNonNull(tier, "tier");
         Objects.requireNonNull(seriesIds, "seriesIds");
         Objects.requireNonNull(visitor, "visitor");
@@ -472,7 +473,7 @@ public final class EmbeddedMetricStore implements MetricStore {
                     while (rs.next()) {
                         long sid = rs.getLong(1);
                         long bucket = rs.getLong(2);
-                        visitor.visit(sid, bucket, decode(rs.getBytes(3), table, sid, bucket));
+                        visitor.visit(sid, bucket, decode(rs.getBytes(3), distributions, table, sid, bucket));
                     }
                 }
                 off += len;
@@ -745,8 +746,12 @@ public final class EmbeddedMetricStore implements MetricStore {
     }
 
     private Aggregate decode(byte[] data, String table, long seriesId, long bucketStart) {
+        return decode(data, true, table, seriesId, bucketStart);
+    }
+
+    private Aggregate decode(byte[] data, boolean distributions, String table, long seriesId, long bucketStart) {
         try {
-            return Aggregate.decode(data);
+            return Aggregate.decode(data, distributions);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new StorageException("embedded store " + dbFile + ": the rollup of series " + seriesId + " at "
                     + bucketStart + " in " + table + " cannot be decoded: " + e.getMessage(), e, false);

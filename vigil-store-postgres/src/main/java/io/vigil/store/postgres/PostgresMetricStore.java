@@ -385,7 +385,8 @@ public final class PostgresMetricStore implements MetricStore {
     // --- read -------------------------------------------------------------------------------------------------------
 
     @Override
-    public long read(Tier tier, long[] seriesIds, long fromMillis, long toMillis, RollupVisitor visitor) {
+    public long read(Tier tier, long[] seriesIds, long fromMillis, long toMillis, boolean distributions,
+                     RollupVisitor visitor) {
         Objects.requireNonNull(tier, "tier");
         Objects.requireNonNull(seriesIds, "seriesIds");
         Objects.requireNonNull(visitor, "visitor");
@@ -418,7 +419,7 @@ public final class PostgresMetricStore implements MetricStore {
                             while (rs.next()) {
                                 long sid = rs.getLong(1);
                                 long bucket = rs.getLong(2);
-                                visitor.visit(sid, bucket, decode(rs.getBytes(3), table, sid, bucket));
+                                visitor.visit(sid, bucket, decode(rs.getBytes(3), distributions, table, sid, bucket));
                             }
                         }
                     } finally {
@@ -701,8 +702,12 @@ public final class PostgresMetricStore implements MetricStore {
     }
 
     private Aggregate decode(byte[] data, String table, long seriesId, long bucketStart) {
+        return decode(data, true, table, seriesId, bucketStart);
+    }
+
+    private Aggregate decode(byte[] data, boolean distributions, String table, long seriesId, long bucketStart) {
         try {
-            return Aggregate.decode(data);
+            return Aggregate.decode(data, distributions);
         } catch (IllegalArgumentException | NullPointerException | IndexOutOfBoundsException e) {
             throw new StorageException(where + ": the rollup of series " + seriesId + " at " + bucketStart + " in "
                     + table + " cannot be decoded: " + e.getMessage(), e, false);

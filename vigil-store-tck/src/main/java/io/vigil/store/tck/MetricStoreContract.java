@@ -198,6 +198,28 @@ public abstract class MetricStoreContract {
     }
 
     @Test
+    void read_withoutDistributions_givesTheSameScalarsAndNoPercentiles() {
+        Aggregate latency = aggregate(MetricKind.DISTRIBUTION, T0, 120, 80, 300);
+        Aggregate buffet = histogram(T0, new double[] {0.5, 1, 5, 30}, new long[] {3, 10, 40, 6, 1}, 220.0, 0.2, 61.0);
+        store.commit(List.of(LATENCY, BUFFET_WAIT), List.of(rollup(LATENCY, T0, latency), rollup(BUFFET_WAIT, T0, buffet)),
+                1);
+
+        List<Row> rows = new ArrayList<>();
+        store.read(Tier.TEN_SECONDS, ids(LATENCY, BUFFET_WAIT), T0, T0 + HOUR, false,
+                (id, bucket, a) -> rows.add(new Row(id, bucket, a)));
+
+        assertThat(rows).hasSize(2);
+        for (Row r : rows) {
+            Aggregate expected = r.seriesId() == LATENCY.id() ? latency : buffet;
+            assertThat(r.aggregate().samples()).isEqualTo(expected.samples());
+            assertThat(r.aggregate().observations()).isEqualTo(expected.observations());
+            assertThat(r.aggregate().sum()).isEqualTo(expected.sum());
+            assertThat(r.aggregate().max()).isEqualTo(expected.max());
+            assertThat(r.aggregate().quantile(0.5)).as("no distribution was read").isNaN();
+        }
+    }
+
+    @Test
     void read_unknownSeries_ignored() {
         store.commit(List.of(TEMPERATURE), List.of(rollup(TEMPERATURE, T0, aggregate(MetricKind.GAUGE, T0, 19))), 1);
 
