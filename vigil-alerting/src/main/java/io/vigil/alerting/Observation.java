@@ -18,16 +18,26 @@ import java.util.Objects;
  * @param severity the rule's severity
  * @param summary the finding in a few words, e.g. {@code p95 2.4 s > 500 ms}
  * @param at the evaluation time
+ * @param family what the rule measures ({@code Rule.family()}): a more severe alert of the same family and labels
+ *     inhibits this one
  */
 public record Observation(String ruleId, String metric, Map<String, String> labels, Condition condition, double value,
-                          double threshold, Duration pendingFor, Severity severity, String summary, Instant at) {
+                          double threshold, Duration pendingFor, Severity severity, String summary, Instant at,
+                          String family) {
     public Observation {
         Objects.requireNonNull(ruleId, "ruleId");
+        family = family == null ? ruleId : family;
         labels = Map.copyOf(labels);
         Objects.requireNonNull(condition, "condition");
         Objects.requireNonNull(pendingFor, "pendingFor");
         Objects.requireNonNull(severity, "severity");
         Objects.requireNonNull(at, "at");
+    }
+
+    /** An observation of a rule that forms a family of its own. */
+    public Observation(String ruleId, String metric, Map<String, String> labels, Condition condition, double value,
+                       double threshold, Duration pendingFor, Severity severity, String summary, Instant at) {
+        this(ruleId, metric, labels, condition, value, threshold, pendingFor, severity, summary, at, ruleId);
     }
 
     /** The identity of the alert this observation is about: rule and group labels. */

@@ -39,13 +39,15 @@ import java.util.function.Consumer;
  * @param clearSince while flapping, when its condition last became CLEAR, else null
  * @param silencedBy ids of the active silences matching it at the latest evaluation
  * @param mutedBy ids of the active maintenance windows muting it at the latest evaluation
+ * @param family what its rule measures (see {@code Rule.family()}); null in snapshots older than inhibition
+ * @param inhibitedBy rule ids of the more severe firing alerts of its family and labels at the latest evaluation
  */
 public record Alert(String fingerprint, String ruleId, String metric, Map<String, String> labels, String groupKey,
                     AlertState state, Instant since, Instant pendingSince, Instant firingSince, Resolution resolution,
                     Rating rating, Severity severity, String summary, Instant lastObservedAt, Instant noDataSince,
                     Instant escalationClockFrom, int escalationLevel, Acknowledgement acknowledgement,
                     List<Instant> transitions, boolean flapping, Instant clearSince, List<String> silencedBy,
-                    List<String> mutedBy) {
+                    List<String> mutedBy, String family, List<String> inhibitedBy) {
 
     public Alert {
         Objects.requireNonNull(fingerprint, "fingerprint");
@@ -59,6 +61,7 @@ public record Alert(String fingerprint, String ruleId, String metric, Map<String
         transitions = transitions == null ? List.of() : List.copyOf(transitions);
         silencedBy = silencedBy == null ? List.of() : List.copyOf(silencedBy);
         mutedBy = mutedBy == null ? List.of() : List.copyOf(mutedBy);
+        inhibitedBy = inhibitedBy == null ? List.of() : List.copyOf(inhibitedBy);
     }
 
     /** The rated priority. */
@@ -66,9 +69,9 @@ public record Alert(String fingerprint, String ruleId, String metric, Map<String
         return rating.priority();
     }
 
-    /** Whether a silence or a maintenance window keeps it from notifying. */
+    /** Whether a silence, a maintenance window or a more severe alert of its family keeps it from notifying. */
     public boolean muted() {
-        return !silencedBy.isEmpty() || !mutedBy.isEmpty();
+        return !silencedBy.isEmpty() || !mutedBy.isEmpty() || !inhibitedBy.isEmpty();
     }
 
     /** A copy changed by {@code change}. */
@@ -91,7 +94,8 @@ public record Alert(String fingerprint, String ruleId, String metric, Map<String
         Acknowledgement acknowledgement;
         List<Instant> transitions;
         boolean flapping;
-        List<String> silencedBy, mutedBy;
+        List<String> silencedBy, mutedBy, inhibitedBy;
+        String family;
 
         Builder(Alert a) {
             fingerprint = a.fingerprint; ruleId = a.ruleId; metric = a.metric; labels = a.labels; groupKey = a.groupKey;
@@ -100,12 +104,14 @@ public record Alert(String fingerprint, String ruleId, String metric, Map<String
             lastObservedAt = a.lastObservedAt; noDataSince = a.noDataSince; escalationClockFrom = a.escalationClockFrom;
             escalationLevel = a.escalationLevel; acknowledgement = a.acknowledgement; transitions = a.transitions;
             flapping = a.flapping; clearSince = a.clearSince; silencedBy = a.silencedBy; mutedBy = a.mutedBy;
+            family = a.family; inhibitedBy = a.inhibitedBy;
         }
 
         Alert build() {
             return new Alert(fingerprint, ruleId, metric, labels, groupKey, state, since, pendingSince, firingSince,
                     resolution, rating, severity, summary, lastObservedAt, noDataSince, escalationClockFrom,
-                    escalationLevel, acknowledgement, transitions, flapping, clearSince, silencedBy, mutedBy);
+                    escalationLevel, acknowledgement, transitions, flapping, clearSince, silencedBy, mutedBy,
+                    family, inhibitedBy);
         }
     }
 }

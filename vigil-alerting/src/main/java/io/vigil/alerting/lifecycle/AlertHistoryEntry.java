@@ -35,7 +35,10 @@ public record AlertHistoryEntry(Instant at, String fingerprint, String ruleId, M
         SILENCED,
         UNSILENCED,
         MUTED,
-        UNMUTED
+        UNMUTED,
+        /** A more severe alert of its family and labels fired ({@code detail}: that alert's rule). */
+        INHIBITED,
+        UNINHIBITED
     }
 
     public AlertHistoryEntry {

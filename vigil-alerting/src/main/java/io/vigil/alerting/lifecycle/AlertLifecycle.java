@@ -33,6 +33,8 @@ import java.util.function.Predicate;
  * <p>See the package documentation for the state machine and the timers.
  */
 public final class AlertLifecycle {
+    /** How long a resolved alert still inhibits the less severe alerts of its family. */
+    static final Duration INHIBIT_AFTER_RESOLVED = Duration.ofMinutes(5);
     private final LifecycleConfig config;
     private final Clock clock;
     private final AlertTransitions transitions;
@@ -272,12 +274,15 @@ public final class AlertLifecycle {
             List<String> silencedBy = activeSilences.stream().filter(s -> s.matches(labels)).map(Silence::id).toList();
             List<String> mutedBy = activeWindows.stream().filter(w -> w.mutes(labels, a.rating()))
                     .map(MaintenanceWindow::id).toList();
-            if (silencedBy.equals(a.silencedBy()) && mutedBy.equals(a.mutedBy())) {
+            List<String> inhibitedBy = inhibitors(a, now);
+            if (silencedBy.equals(a.silencedBy()) && mutedBy.equals(a.mutedBy())
+                    && inhibitedBy.equals(a.inhibitedBy())) {
                 continue;
             }
             Alert next = a.with(b -> {
                 b.silencedBy = silencedBy;
                 b.mutedBy = mutedBy;
+                b.inhibitedBy = inhibitedBy;
             });
             alerts.put(a.fingerprint(), next);
             if (next.state() == AlertState.FIRING || next.state() == AlertState.PENDING) {
@@ -290,8 +295,37 @@ public final class AlertLifecycle {
                     history.add(AlertHistoryEntry.of(next, now, mutedBy.isEmpty() ? Event.UNMUTED : Event.MUTED,
                             next.state(), String.join(",", mutedBy.isEmpty() ? a.mutedBy() : mutedBy)));
                 }
+                if (a.inhibitedBy().isEmpty() != inhibitedBy.isEmpty()) {
+                    history.add(AlertHistoryEntry.of(next, now, inhibitedBy.isEmpty() ? Event.UNINHIBITED
+                            : Event.INHIBITED, next.state(), String.join(",", inhibitedBy.isEmpty()
+                            ? a.inhibitedBy() : inhibitedBy)));
+                }
             }
         }
+    }
+
+    /**
+     * The rules of the alerts that inhibit {@code a}: same family, same labels, more severe, and firing or resolved
+     * less than {@link #INHIBIT_AFTER_RESOLVED} ago. The SPEC's table gives every statistic a critical, a high and a
+     * medium rule; when the critical one fires, the high and medium ones describe the same problem and would only page
+     * again (Alertmanager's inhibit rules, built in). Their recovery thresholds are lower, so they resolve a little
+     * after the critical one: the grace keeps that tail from announcing a problem whose end was just notified.
+     */
+    private List<String> inhibitors(Alert a, Instant now) {
+        if (a.family() == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (Alert other : alerts.values()) {
+            boolean inhibiting = other.state() == AlertState.FIRING || (other.state() == AlertState.RESOLVED
+                    && now.isBefore(other.since().plus(INHIBIT_AFTER_RESOLVED)));
+            if (inhibiting && a.family().equals(other.family())
+                    && other.severity().compareTo(a.severity()) < 0 && other.labels().equals(a.labels())) {
+                out.add(other.ruleId());
+            }
+        }
+        out.sort(null);
+        return out;
     }
 
     /**

@@ -31,12 +31,13 @@ final class AlertTransitions {
             }
             current = new Alert(o.fingerprint(), o.ruleId(), o.metric(), o.labels(), groupKey, AlertState.INACTIVE,
                     at, null, null, null, rated.rating(), o.severity(), o.summary(), at, null, null, 0, null,
-                    List.of(), false, null, List.of(), List.of());
+                    List.of(), false, null, List.of(), List.of(), o.family(), List.of());
         }
         Priority before = current.priority();
         Alert a = current.with(b -> {
             b.rating = rated.rating();
             b.severity = o.severity();
+            b.family = o.family();
             b.summary = o.summary();
             b.metric = o.metric();
             b.lastObservedAt = at;

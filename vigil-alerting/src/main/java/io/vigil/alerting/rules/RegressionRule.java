@@ -28,6 +28,13 @@ public record RegressionRule(RuleBasics basics, Severity severity, Stat stat, Du
 
     public static final long DEFAULT_MIN_SAMPLES = 50;
 
+    /** Metric, filters, {@code by}, statistic, window and reference. */
+    @Override
+    public String family() {
+        return String.join("|", "regression", metric(), filters().toString(), by().toString(), stat.toString(),
+                window.toString(), reference.text());
+    }
+
     public RegressionRule {
         Objects.requireNonNull(basics, "basics");
         Objects.requireNonNull(severity, "severity");

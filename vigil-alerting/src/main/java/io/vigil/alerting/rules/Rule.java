@@ -39,4 +39,11 @@ public sealed interface Rule permits ThresholdRule, SloRule, RegressionRule {
 
     /** The kind as written in rule files: {@code threshold}, {@code slo} or {@code regression}. */
     String kind();
+
+    /**
+     * What the rule measures, without its severity and thresholds: rules of one family (the critical, high and medium
+     * rules of the SPEC's table on one statistic) describe the same problem, so a firing alert inhibits the less
+     * severe alerts of its family on the same labels. Distinct for rules that measure different things.
+     */
+    String family();
 }

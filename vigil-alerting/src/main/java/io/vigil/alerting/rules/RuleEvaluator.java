@@ -310,6 +310,6 @@ public final class RuleEvaluator {
     private static Observation obs(Rule rule, Map<String, String> labels, Condition condition, double value,
                                    double threshold, Severity severity, String summary, Instant at) {
         return new Observation(rule.id(), rule.metric(), labels, condition, value, threshold, rule.pendingFor(),
-                severity, summary, at);
+                severity, summary, at, rule.family());
     }
 }

@@ -26,6 +26,12 @@ public record SloRule(RuleBasics basics, double objective, Duration period, List
     public static final Duration DEFAULT_PERIOD = Duration.ofDays(30);
     public static final long DEFAULT_MIN_REQUESTS = 100;
 
+    /** The rule itself: its burn-rate pairs already rank their own severities. */
+    @Override
+    public String family() {
+        return "slo|" + id();
+    }
+
     public SloRule {
         Objects.requireNonNull(basics, "basics");
         if (!(objective > 0 && objective < 1)) {

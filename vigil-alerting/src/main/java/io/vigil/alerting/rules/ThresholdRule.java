@@ -27,6 +27,13 @@ import java.util.Optional;
 public record ThresholdRule(RuleBasics basics, Severity severity, Stat stat, Duration window, Comparison comparison,
                             double threshold, double recovery, long minSamples) implements Rule {
 
+    /** Metric, filters, {@code by}, statistic, window and direction of the comparison. */
+    @Override
+    public String family() {
+        return String.join("|", "threshold", metric(), filters().toString(), by().toString(), stat.toString(),
+                window.toString(), comparison.name());
+    }
+
     public ThresholdRule {
         Objects.requireNonNull(basics, "basics");
         Objects.requireNonNull(severity, "severity");

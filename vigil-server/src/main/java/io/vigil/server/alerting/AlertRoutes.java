@@ -100,6 +100,7 @@ public final class AlertRoutes {
         m.put("acknowledgedBy", a.acknowledgement() == null ? null : a.acknowledgement().by());
         m.put("silencedBy", a.silencedBy());
         m.put("mutedBy", a.mutedBy());
+        m.put("inhibitedBy", a.inhibitedBy());
         m.put("flapping", a.flapping());
         m.put("escalationLevel", a.escalationLevel());
         m.put("group", a.groupKey());
