@@ -54,7 +54,7 @@ public final class AlertLatency {
                 String wedding = "lat-" + i;
                 StringBuilder obs = new StringBuilder();
                 for (int j = 0; j < 30; j++) {
-                    obs.append(j == 0 ? "" : ",").append(6 + j % 4);
+                    obs.append(j == 0 ? "" : ",").append(11 + j % 4);
                 }
                 String batch = ("{\"metrics\": [{\"name\": \"wedding_photo_upload_seconds\", \"type\": \"latency\","
                         + " \"labels\": {\"wedding_id\": \"%s\", \"client\": \"mobile\", \"status\": \"200\"},"

@@ -90,7 +90,7 @@ public final class RuleEvaluator {
                         fewer(seen, rule.minSamples(), "observations", "in the last " + span), at);
             } else {
                 Comparison c = rule.comparison();
-                String shown = stat + " " + ValueText.of(rule.stat(), rule.metric(), v);
+                String shown = stat + " " + ValueText.against(rule.stat(), rule.metric(), v, rule.threshold());
                 String limit = ValueText.of(rule.stat(), rule.metric(), rule.threshold());
                 if (c.test(v, rule.threshold())) {
                     o = obs(rule, e.getKey(), Condition.BREACHING, v, rule.threshold(), rule.severity(),

@@ -17,27 +17,53 @@ final class ValueText {
 
     /** A value of a statistic: percent for ratios, time for the statistics of a {@code _seconds} metric. */
     static String of(Stat stat, String metric, double v) {
+        return of(stat, metric, v, 0);
+    }
+
+    /**
+     * {@link #of}, with as many more digits as it takes not to read the same as {@code limit}: {@code p95 5.004 s > 5 s}
+     * rather than {@code p95 5 s > 5 s}.
+     */
+    static String against(Stat stat, String metric, double v, double limit) {
+        String shown = of(stat, metric, v);
+        String limitShown = of(stat, metric, limit);
+        for (int extra = 1; extra <= 6 && v != limit && shown.equals(limitShown); extra++) {
+            shown = of(stat, metric, v, extra);
+        }
+        return shown;
+    }
+
+    private static String of(Stat stat, String metric, double v, int extra) {
         return switch (stat.type()) {
-            case ERROR_RATE, AVAILABILITY -> percent(v);
-            case RATE -> significant(v, 3) + "/s";
-            case COUNT -> significant(v, 6);
-            default -> metric.endsWith("_seconds") ? seconds(v) : significant(v, 4);
+            case ERROR_RATE, AVAILABILITY -> percent(v, extra);
+            case RATE -> significant(v, 3 + extra) + "/s";
+            case COUNT -> significant(v, 6 + extra);
+            default -> metric.endsWith("_seconds") ? seconds(v, extra) : significant(v, 4 + extra);
         };
     }
 
     static String seconds(double s) {
+        return seconds(s, 0);
+    }
+
+    private static String seconds(double s, int extra) {
         if (Math.abs(s) < 1) {
-            return significant(s * 1000, 3) + " ms";
+            return significant(s * 1000, 3 + extra) + " ms";
         }
-        return significant(s, 3) + " s";
+        return significant(s, 3 + extra) + " s";
     }
 
     static String percent(double ratio) {
+        return percent(ratio, 0);
+    }
+
+    private static String percent(double ratio, int extra) {
         double p = ratio * 100;
         if (Math.abs(p) >= 1) {
-            return BigDecimal.valueOf(p).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString() + " %";
+            return BigDecimal.valueOf(p).setScale(2 + extra, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString()
+                    + " %";
         }
-        return significant(p, 3) + " %";
+        return significant(p, 3 + extra) + " %";
     }
 
     /** A burn rate: {@code 16.2x}, {@code 0.42x}. */

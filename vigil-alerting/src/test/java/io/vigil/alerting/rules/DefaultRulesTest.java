@@ -24,7 +24,7 @@ class DefaultRulesTest {
         assertThat(thresholds).hasSize(54);
         for (String family : WEDDING_FAMILIES) {
             assertThat(thresholds).filteredOn(t -> t.metric().equals(family)).hasSize(9)
-                    .allSatisfy(t -> assertThat(t.by()).containsExactly("wedding_id"));
+                    .allSatisfy(t -> assertThat(t.by()).startsWith("wedding_id"));
         }
         assertThat(thresholds).filteredOn(t -> t.metric().startsWith("http_")).hasSize(9)
                 .allSatisfy(t -> assertThat(t.by()).containsExactly("route"));
@@ -44,6 +44,25 @@ class DefaultRulesTest {
             assertThat(s.minRequests()).isEqualTo(100);
             assertThat(s.severity()).isEqualTo(Severity.CRITICAL);
         });
+    }
+
+    @Test
+    void photoUploadIsJudgedOnItsOwnCommitment_anAveragePerClient_photoProcessingOnItsOwnPercentiles() {
+        Map<String, ThresholdRule> byId = DefaultRules.load().stream().filter(r -> r instanceof ThresholdRule)
+                .collect(Collectors.toMap(Rule::id, r -> (ThresholdRule) r));
+        // SPEC: "photo upload (mobile) < 5 s average".
+        ThresholdRule high = byId.get("photo-upload.avg.high");
+        assertThat(high.stat()).isEqualTo(io.vigil.core.Stat.parse("avg"));
+        assertThat(high.by()).containsExactly("wedding_id", "client");
+        assertThat(high.threshold()).isEqualTo(5.0);
+        assertThat(byId.get("photo-upload.avg.critical").threshold()).isEqualTo(10.0);
+        assertThat(byId.get("photo-upload.avg.medium").threshold()).isEqualTo(4.0);
+        assertThat(byId).doesNotContainKey("photo-upload.p95.high");
+        assertThat(byId.get("photo-processing.p95.critical").threshold()).isEqualTo(30.0);
+        // One family per measurement: the three levels inhibit each other, other measurements do not.
+        assertThat(byId.get("photo-upload.avg.critical").family()).isEqualTo(high.family());
+        assertThat(byId.get("photo-upload.errors.high").family()).isNotEqualTo(high.family());
+        assertThat(byId.get("guest-list.p95.high").family()).isNotEqualTo(byId.get("timeline-sync.p95.high").family());
     }
 
     @Test

@@ -31,4 +31,14 @@ class ValueTextTest {
         assertThat(StatText.format(Stat.parse("p95"))).isEqualTo("p95");
         assertThat(StatText.format(Stat.parse("mean"))).isEqualTo("avg");
     }
+
+    @Test
+    void aValueNextToItsLimit_getsTheDigitsThatTellThemApart() {
+        Stat p95 = Stat.parse("p95");
+        assertThat(ValueText.against(p95, "upload_seconds", 5.004, 5)).isEqualTo("5.004 s");
+        assertThat(ValueText.against(p95, "upload_seconds", 5.000000001, 5)).isEqualTo("5 s"); // gives up after 6 more digits
+        assertThat(ValueText.against(p95, "upload_seconds", 6.12, 5)).isEqualTo("6.12 s");
+        assertThat(ValueText.against(Stat.parse("error_rate"), "requests", 0.100012, 0.1)).isEqualTo("10.001 %");
+        assertThat(ValueText.against(p95, "upload_seconds", 5, 5)).isEqualTo("5 s");
+    }
 }

@@ -121,7 +121,7 @@ final class AlertsCommand implements Runnable {
     }
 
     @Command(name = "silence", mixinStandardHelpOptions = true,
-            description = "Silence alerts matching label matchers, e.g. alertname=photo-upload.p95.high 'wedding_id=~w-06.*'.")
+            description = "Silence alerts matching label matchers, e.g. alertname=photo-upload.avg.high 'wedding_id=~w-06.*'.")
     static final class SilenceCmd implements Callable<Integer> {
         @Mixin
         ApiTarget target = new ApiTarget();

@@ -238,6 +238,19 @@ public final class DemoCalendar {
      * upload and guest list latencies from mobile and web, and guest check-ins.
      */
     public long sendMetrics(Instant t, double seconds, SplittableRandom random) throws IOException, InterruptedException {
+        Map<String, Object> batch = metrics(t, seconds, random);
+        if (batch == null) {
+            return 0;
+        }
+        HttpResponse<String> r = post("/api/v1/metrics", "application/json", json.writeValueAsString(batch));
+        if (r.statusCode() != 200) {
+            throw new IOException("ingest answered " + r.statusCode() + ": " + r.body());
+        }
+        return json.readTree(r.body()).path("accepted").asLong();
+    }
+
+    /** The JSON batch {@link #sendMetrics} sends for the interval ending at {@code t}; null when no wedding is under way. */
+    Map<String, Object> metrics(Instant t, double seconds, SplittableRandom random) {
         List<Map<String, Object>> metrics = new ArrayList<>();
         for (DemoWedding w : weddings) {
             if (!w.activeAt(t)) {
@@ -250,15 +263,7 @@ public final class DemoCalendar {
                         (int) Math.max(1, seconds * w.guests() / 60.0), 0.12));
             }
         }
-        if (metrics.isEmpty()) {
-            return 0;
-        }
-        HttpResponse<String> r = post("/api/v1/metrics", "application/json", json.writeValueAsString(
-                Map.of("metrics", metrics)));
-        if (r.statusCode() != 200) {
-            throw new IOException("ingest answered " + r.statusCode() + ": " + r.body());
-        }
-        return json.readTree(r.body()).path("accepted").asLong();
+        return metrics.isEmpty() ? null : Map.of("metrics", metrics);
     }
 
     private static Map<String, Object> latency(String name, String wedding, String client, Instant t,

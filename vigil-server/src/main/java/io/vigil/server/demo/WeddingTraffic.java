@@ -15,8 +15,9 @@ import java.util.SplittableRandom;
 /**
  * Simulated traffic of a wedding-planning platform on a Saturday in season, sent through Vigil's real JSON ingest
  * endpoint: guest list, photo upload, timeline sync and vendor notification routes from mobile and web clients, with
- * an evening peak, a small baseline error rate and a recurring slow spell of photo uploads (two minutes in every
- * ten) with more errors.
+ * an evening peak, a small baseline error rate and a recurring slow spell of photo uploads (three minutes in every
+ * thirty: median six times slower, 5 % errors), which the default rules report as one P0 alert per spell during
+ * active weddings (docs/alerting.md, "The demo Saturday").
  */
 public final class WeddingTraffic {
     /** One simulated route: requests per second at peak and the median latency in seconds. */
@@ -24,7 +25,7 @@ public final class WeddingTraffic {
 
     static final List<Route> ROUTES = List.of(
             new Route("/api/weddings/{id}/guests", "GET", 40, 0.08),
-            new Route("/api/weddings/{id}/photos", "POST", 12, 0.9),
+            new Route("/api/weddings/{id}/photos", "POST", 12, 0.6),
             new Route("/api/weddings/{id}/timeline", "PUT", 8, 0.05),
             new Route("/api/vendors/{id}/notifications", "POST", 6, 0.2));
 
@@ -40,10 +41,10 @@ public final class WeddingTraffic {
         this.random = new SplittableRandom(seed);
     }
 
-    /** Whether the photo service is in its slow spell at this time (minutes 6 and 7 of every ten). */
+    /** Whether the photo service is in its slow spell at this time (minutes 20-22 and 50-52 of every hour). */
     static boolean slowSpell(long epochMillis) {
-        long minute = (epochMillis / 60_000) % 10;
-        return minute == 6 || minute == 7;
+        long minute = (epochMillis / 60_000) % 30;
+        return minute >= 20 && minute < 23;
     }
 
     /** Evening peak shape: 0.3 at night, rising to 1.0 from 17:00 to 22:00 (UTC, the demo's wedding time zone). */
@@ -65,8 +66,8 @@ public final class WeddingTraffic {
             for (String client : List.of("mobile", "web")) {
                 double share = client.equals("mobile") ? 0.65 : 0.35;
                 int requests = poisson(r.peakPerSecond() * load * share * seconds);
-                double errorRate = photo && slow ? 0.06 : 0.004;
-                double median = photo && slow ? r.medianSeconds() * 4 : r.medianSeconds();
+                double errorRate = photo && slow ? 0.05 : 0.004;
+                double median = photo && slow ? r.medianSeconds() * 6 : r.medianSeconds();
                 List<Double> ok = new ArrayList<>();
                 List<Double> failed = new ArrayList<>();
                 for (int i = 0; i < requests; i++) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.server.TestClock;
 import io.vigil.server.VigilServer;
 import io.vigil.server.config.VigilConfig;
 import java.net.URI;
@@ -14,11 +15,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,29 +35,6 @@ class AlertingEndToEndTest {
     @TempDir
     Path dir;
 
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        final AtomicReference<Instant> now = new AtomicReference<>(NOW);
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        void advance(Duration d) {
-            now.updateAndGet(t -> t.plus(d));
-        }
-    }
 
     HttpResponse<String> send(VigilServer server, String method, String path, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
@@ -75,7 +51,7 @@ class AlertingEndToEndTest {
     static String slowUploads(Instant at) {
         StringBuilder obs = new StringBuilder();
         for (int i = 0; i < 30; i++) {
-            obs.append(i == 0 ? "" : ",").append(6 + i % 4);
+            obs.append(i == 0 ? "" : ",").append(11 + i % 4);
         }
         return ("{\"metrics\": [{\"name\": \"wedding_photo_upload_seconds\", \"type\": \"latency\", \"labels\":"
                 + " {\"wedding_id\": \"london-1\", \"client\": \"mobile\", \"status\": \"200\"}, \"t\": %d,"
@@ -111,7 +87,7 @@ class AlertingEndToEndTest {
 
     @Test
     void photoUploadBreakdownDuringAWedding_firesP0_isAcknowledged_andSurvivesARestart() throws Exception {
-        TestClock clock = new TestClock();
+        TestClock clock = new TestClock(NOW);
         Map<String, String> env = Map.of("VIGIL_API_KEY", KEY);
         try (VigilServer server = VigilServer.start(dir, VigilConfig.DEFAULTS, "127.0.0.1", 0, env, clock)) {
             ok(send(server, "POST", "/api/v1/weddings", "{\"id\": \"london-1\", \"timeZone\": \"Europe/London\","
@@ -127,7 +103,7 @@ class AlertingEndToEndTest {
             assertThat(firing).hasSize(1);
             JsonNode intent = firing.get(0);
             assertThat(intent.path("priority").asText()).isEqualTo("P0");
-            assertThat(intent.path("alerts").findValuesAsText("ruleId")).contains("photo-upload.p95.critical");
+            assertThat(intent.path("alerts").findValuesAsText("ruleId")).contains("photo-upload.avg.critical");
             assertThat(intent.path("context").toString()).contains("london-1");
 
             // The snapshot the API reads is written right after the outbox, in the same round.
@@ -137,7 +113,7 @@ class AlertingEndToEndTest {
             while (upload == null && System.nanoTime() < deadline) {
                 alerts = ok(send(server, "GET", "/api/v1/alerts?state=firing", null), 200);
                 for (JsonNode a : alerts.path("alerts")) {
-                    if (a.path("rule").asText().equals("photo-upload.p95.critical")) {
+                    if (a.path("rule").asText().equals("photo-upload.avg.critical")) {
                         upload = a;
                     }
                 }
@@ -146,21 +122,21 @@ class AlertingEndToEndTest {
             assertThat(upload).isNotNull();
             assertThat(upload.path("priority").asText()).isEqualTo("P0");
             assertThat(upload.path("impact").asText()).isEqualTo("critical");
-            assertThat(upload.path("explanation").asText()).startsWith("active wedding london-1 uses photo upload; p95");
+            assertThat(upload.path("explanation").asText()).startsWith("active wedding london-1 uses photo upload; avg");
             assertThat(alerts.path("context").path("activeWeddings").findValuesAsText("id")).contains("london-1");
 
             ok(send(server, "POST", "/api/v1/alerts/" + upload.path("fingerprint").asText() + "/ack",
                     "{\"comment\": \"on it\"}"), 202);
             assertThat(outbox(server, clock, "ACKNOWLEDGED", 1)).hasSize(1);
             assertThat(ok(send(server, "GET", "/api/v1/alerts/history", null), 200).path("history").toString())
-                    .contains("photo-upload.p95.critical");
+                    .contains("photo-upload.avg.critical");
         }
         clock.advance(Duration.ofSeconds(1));
         try (VigilServer restarted = VigilServer.start(dir, VigilConfig.DEFAULTS, "127.0.0.1", 0, env, clock)) {
             // Twenty seconds on the test clock: the rule is evaluated twenty more times; the alert is still firing.
             assertThat(outbox(restarted, clock, "FIRING", 2, Duration.ofSeconds(2))).as("the firing alert is not announced again").hasSize(1);
             JsonNode alerts = ok(send(restarted, "GET", "/api/v1/alerts?state=firing", null), 200);
-            assertThat(alerts.path("alerts").findValuesAsText("rule")).contains("photo-upload.p95.critical");
+            assertThat(alerts.path("alerts").findValuesAsText("rule")).contains("photo-upload.avg.critical");
             assertThat(alerts.path("alerts").findValuesAsText("acknowledgedBy")).contains("VIGIL_API_KEY");
         }
     }
@@ -177,7 +153,7 @@ class AlertingEndToEndTest {
                      "metric": "http_server_request_duration_seconds", "filters": {"route": "/api/search"},
                      "stat": "p95", "window": "5m", "comparison": ">", "threshold": "2s", "for": "5m"}"""), 200);
             assertThat(ok(send(server, "GET", "/api/v1/rules", null), 200).path("rules").findValuesAsText("id"))
-                    .contains("slow-search", "photo-upload.p95.critical");
+                    .contains("slow-search", "photo-upload.avg.critical");
 
             JsonNode silence = ok(send(server, "POST", "/api/v1/silences", "{\"matchers\": [\"alertname=slow-search\"],"
                     + " \"endsAt\": \"2026-06-13T18:00:00Z\", \"comment\": \"index rebuild\"}"), 201);

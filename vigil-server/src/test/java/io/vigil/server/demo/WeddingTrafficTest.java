@@ -26,8 +26,8 @@ class WeddingTrafficTest {
 
     @Test
     void slowSpell_makesPhotoUploadsSlowerAndFailMore_thanTheGuestList() throws Exception {
-        // 19:00-19:10 UTC on a Saturday: evening peak; minutes 6 and 7 are the photo service's slow spell.
-        long start = Instant.parse("2026-06-13T19:00:00Z").toEpochMilli();
+        // 19:14-19:24 UTC on a Saturday: evening peak; 19:20-19:23 is the photo service's slow spell.
+        long start = Instant.parse("2026-06-13T19:14:00Z").toEpochMilli();
         try (VigilServer server = VigilServer.start(dir, VigilConfig.DEFAULTS, "127.0.0.1", 0,
                 Map.of("VIGIL_API_KEY", KEY), Clock.fixed(Instant.ofEpochMilli(start + 600_000), java.time.ZoneOffset.UTC))) {
             String base = "http://127.0.0.1:" + server.port();
@@ -38,7 +38,7 @@ class WeddingTrafficTest {
             }
             assertThat(accepted).isGreaterThan(10_000);
             String photos = "%2Fapi%2Fweddings%2F%7Bid%7D%2Fphotos";
-            String slow = "&from=" + (start / 1000 + 360) + "&to=" + (start / 1000 + 480);
+            String slow = "&from=" + (start / 1000 + 360) + "&to=" + (start / 1000 + 540);
             String calm = "&from=" + (start / 1000) + "&to=" + (start / 1000 + 300);
             double p95Slow = value(base, "metric=http_server_request_duration_seconds&stat=p95&route=" + photos + slow);
             double p95Calm = value(base, "metric=http_server_request_duration_seconds&stat=p95&route=" + photos + calm);
