@@ -146,7 +146,7 @@ public final class VigilServer implements AutoCloseable {
                 new RemoteWriteDecoder(rules, clock, (int) Math.min(256L << 20, maxBody * 4L), 1 << 20),
                 new OtlpMetricsDecoder(rules, clock), new JsonBatchDecoder(rules, clock), keys,
                 config.server().maxBodyBytes(), config.server().maxConcurrentIngest(),
-                new HttpApi.NodeInfo(nodeId, config.storage().backend()), calendar, feedPoller::status,
+                new HttpApi.NodeInfo(nodeId, config.storage().backend(), alerting::evaluating), calendar, feedPoller::status,
                 weddingHealth, alertRoutes));
         int bound;
         try {

@@ -3,7 +3,9 @@ package io.vigil.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,6 +13,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three Vigil nodes as separate processes on one real PostgreSQL (the one {@code ./vigil test} starts, in a database
  * of their own): ingest through every node and the same totals read from every node; the maintenance lease moving
- * to another node within 15 s of a SIGKILL; a PostgreSQL restart under load losing nothing acknowledged.
+ * to another node within 15 s of a SIGKILL; alert evaluation moving to another node after a SIGKILL, its firing
+ * alert restored and not notified twice; a PostgreSQL restart under load losing nothing acknowledged.
  */
 class MultiNodeTest {
     static final String KEY = "multi-node-test-key";
@@ -55,9 +61,8 @@ class MultiNodeTest {
                   postgres:
                     maxPoolSize: 4
                 """);
-        String url = env("VIGIL_TEST_PG_URL");
         Map<String, String> env = Map.of(
-                "VIGIL_POSTGRES_URL", url.substring(0, url.lastIndexOf('/') + 1) + database,
+                "VIGIL_POSTGRES_URL", nodeUrl(),
                 "VIGIL_POSTGRES_USER", env("VIGIL_TEST_PG_USER"));
         for (String id : List.of("node-a", "node-b", "node-c")) {
             nodes.add(new VigilProcess(KEY, dir.resolve(id + ".log"), env, "--node-id", id,
@@ -205,6 +210,105 @@ class MultiNodeTest {
             Thread.sleep(200);
         }
         throw new AssertionError("no node took the maintenance lease within 30 s");
+    }
+
+    @Test
+    void sigkillOfTheAlertEvaluator_anotherNodeRestoresTheFiringAlert_withoutNotifyingItTwice() throws Exception {
+        VigilProcess entry = nodes.get(0);
+        LocalDateTime ceremony = LocalDateTime.now(ZoneOffset.UTC).minusHours(1).truncatedTo(ChronoUnit.MINUTES);
+        String wedding = "failover-" + (System.nanoTime() % 1_000_000);
+        HttpResponse<String> created = entry.post("/api/v1/weddings", ("{\"id\": \"%s\", \"timeZone\": \"UTC\","
+                + " \"ceremonyStart\": \"%s\", \"receptionEnd\": \"%s\", \"guestCount\": 120}")
+                .formatted(wedding, ceremony, ceremony.plusHours(8)));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Thread.sleep(6_000); // the wedding label policy reads the calendar every 5 s
+        StringBuilder slow = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            slow.append(i == 0 ? "" : ",").append(11 + i % 4);
+        }
+        HttpResponse<String> sent = entry.post("/api/v1/metrics", ("{\"metrics\": [{\"name\":"
+                + " \"wedding_photo_upload_seconds\", \"type\": \"latency\", \"labels\": {\"wedding_id\": \"%s\","
+                + " \"client\": \"mobile\", \"status\": \"200\"}, \"t\": %d, \"observations\": [%s]}]}")
+                .formatted(wedding, System.currentTimeMillis(), slow));
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+
+        assertThat(awaitIntents(wedding, "FIRING", Duration.ofSeconds(30))).hasSize(1);
+        VigilProcess evaluator = awaitAlertEvaluator(null, Duration.ofSeconds(15));
+        JsonNode before = firingAlert(evaluator, wedding);
+        Thread.sleep(2_000); // the metric data reach PostgreSQL (1 s flushes) before the node dies
+
+        evaluator.kill();
+        try {
+            VigilProcess successor = awaitAlertEvaluator(evaluator, Duration.ofSeconds(30));
+            Thread.sleep(5_000); // five more rounds on the successor, the rule breaching all along
+            JsonNode after = firingAlert(successor, wedding);
+            assertThat(after.path("fingerprint").asText()).isEqualTo(before.path("fingerprint").asText());
+            assertThat(after.path("firingSince").asText()).as("restored, not fired anew")
+                    .isEqualTo(before.path("firingSince").asText());
+            assertThat(intents(wedding, "FIRING")).as("FIRING intents for the wedding's alert").hasSize(1);
+            HttpResponse<String> ack = successor.post("/api/v1/alerts/" + after.path("fingerprint").asText() + "/ack",
+                    "{\"comment\": \"taken over\"}");
+            assertThat(ack.statusCode()).as(ack.body()).isEqualTo(202);
+            assertThat(awaitIntents(wedding, "ACKNOWLEDGED", Duration.ofSeconds(10))).hasSize(1);
+        } finally {
+            evaluator.start().awaitReady(Duration.ofSeconds(90));
+        }
+    }
+
+    /** The node whose status says it evaluates alerts, other than {@code not}; fails after {@code timeout}. */
+    static VigilProcess awaitAlertEvaluator(VigilProcess not, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (VigilProcess n : nodes) {
+                if (n != not && n.alive() && n.get("/api/v1/status").path("leases").path("alerting").asBoolean()) {
+                    return n;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no node evaluated alerts within " + timeout);
+    }
+
+    static JsonNode firingAlert(VigilProcess node, String wedding) throws Exception {
+        for (JsonNode a : node.get("/api/v1/alerts?state=firing").path("alerts")) {
+            if (a.path("rule").asText().equals("photo-upload.avg.critical")
+                    && a.path("labels").path("wedding_id").asText().equals(wedding)) {
+                return a;
+            }
+        }
+        throw new AssertionError("no firing photo upload alert for " + wedding + " on port " + node.port);
+    }
+
+    /** The outbox intents of one kind about the wedding, read from PostgreSQL. */
+    static List<String> intents(String wedding, String kind) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(nodeUrl(), env("VIGIL_TEST_PG_USER"), "");
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT json FROM outbox WHERE json LIKE ?")) {
+            ps.setString(1, "%\"" + wedding + "\"%");
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getString(1).contains("\"kind\":\"" + kind + "\"")) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    static List<String> awaitIntents(String wedding, String kind, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> found = intents(wedding, kind);
+        while (found.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            found = intents(wedding, kind);
+        }
+        return found;
+    }
+
+    static String nodeUrl() {
+        String url = env("VIGIL_TEST_PG_URL");
+        return url.substring(0, url.lastIndexOf('/') + 1) + database;
     }
 
     @Test

@@ -111,6 +111,13 @@ final class VigilProcess implements AutoCloseable {
         return JSON.readTree(r.body());
     }
 
+    /** POST of a JSON body with the key; the answer. */
+    HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The sample count of a metric over the last hour, as this node answers it. */
     long count(String metric) throws IOException, InterruptedException {
         long now = System.currentTimeMillis() / 1000;

@@ -33,7 +33,8 @@ public final class HttpApi implements AutoCloseable {
                         io.vigil.server.alerting.AlertRoutes alerts) {}
 
     /** What {@code GET /api/v1/status} says about this node. */
-    public record NodeInfo(String nodeId, String storageBackend) {}
+    /** This node's identity, and whether it evaluates alerts now (holds the {@code alerting} lease). */
+    public record NodeInfo(String nodeId, String storageBackend, java.util.function.BooleanSupplier evaluatingAlerts) {}
 
     public HttpApi(Parts parts) {
         IngestRoutes ingest = new IngestRoutes(parts.engine(), parts.remoteWrite(), parts.otlp(), parts.json(),
@@ -107,7 +108,8 @@ public final class HttpApi implements AutoCloseable {
         out.put("node", parts.node().nodeId());
         out.put("storage", parts.node().storageBackend());
         out.put("series", engine.registry().size());
-        out.put("leases", Map.of("maintenance", engine.holdsMaintenanceLease()));
+        out.put("leases", Map.of("maintenance", engine.holdsMaintenanceLease(),
+                "alerting", parts.node().evaluatingAlerts().getAsBoolean()));
         String failure = engine.storeFailure();
         out.put("writable", failure == null);
         out.put("flushIntervalSeconds", engine.config().flushInterval().toSeconds());
