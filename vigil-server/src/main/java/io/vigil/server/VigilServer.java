@@ -147,7 +147,7 @@ public final class VigilServer implements AutoCloseable {
                 new OtlpMetricsDecoder(rules, clock), new JsonBatchDecoder(rules, clock), keys,
                 config.server().maxBodyBytes(), config.server().maxConcurrentIngest(),
                 new HttpApi.NodeInfo(nodeId, config.storage().backend(), alerting::evaluating), calendar, feedPoller::status,
-                weddingHealth, alertRoutes));
+                weddingHealth, alertRoutes, alerting::ingested));
         int bound;
         try {
             bound = http.start(bind, port);

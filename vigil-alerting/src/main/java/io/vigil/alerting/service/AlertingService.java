@@ -21,6 +21,7 @@ import io.vigil.alerting.rules.RuleParser;
 import io.vigil.calendar.ContextJson;
 import io.vigil.calendar.WeddingCalendar;
 import io.vigil.calendar.WeddingContext;
+import io.vigil.core.WriteBatch;
 import io.vigil.store.Lease;
 import io.vigil.store.StateStore;
 import java.time.Clock;
@@ -32,6 +33,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +50,10 @@ import org.slf4j.LoggerFactory;
  * windows arrive as documents that any node may write ({@link AlertingRequests}); the evaluating node applies them
  * at its next tick. When another node takes the lease over it restores the snapshot: no firing alert is forgotten
  * and none fires twice.
+ *
+ * <p>Rules evaluated every second (wedding-critical operations while weddings are active) are also evaluated on
+ * ingest: {@link #ingested} marks their metrics, and a round for just those rules runs at once on the alerting thread
+ * (at most one every {@value #NUDGE_SPACING_MILLIS} ms), so a breaking sample need not wait for the next tick.
  */
 public final class AlertingService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlertingService.class);
@@ -54,6 +62,8 @@ public final class AlertingService implements AutoCloseable {
     static final Duration TICK = Duration.ofSeconds(1);
     /** How often the rule documents are read again. */
     static final Duration RULES_REFRESH = Duration.ofSeconds(5);
+    /** Least time between two rounds started by ingest: bounds their CPU under a steady stream of writes. */
+    static final long NUDGE_SPACING_MILLIS = 100;
 
     private final StateStore state;
     private final RuleEvaluator evaluator;
@@ -69,6 +79,11 @@ public final class AlertingService implements AutoCloseable {
     private List<Rule> rules = List.of();
     private long rulesLoadedNanos = Long.MIN_VALUE / 2;
     private ScheduledExecutorService scheduler;
+    /** Metrics of the rules evaluated every second at the latest tick; empty when none is (ingest then costs nothing). */
+    private volatile Set<String> hotMetrics = Set.of();
+    private final Set<String> dirtyMetrics = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean nudgePending = new AtomicBoolean();
+    private volatile long lastNudgeNanos = System.nanoTime() - NUDGE_SPACING_MILLIS * 1_000_000;
 
     /**
      * @param configuredRules the rules of the config file (or the defaults); rules created through the API are read
@@ -86,25 +101,103 @@ public final class AlertingService implements AutoCloseable {
     }
 
     public AlertingService start() {
+        return start(TICK);
+    }
+
+    /** Starts the rounds every {@code tick} (tests use a long one to see what ingest alone starts). */
+    AlertingService start(Duration tick) {
         scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("vigil-alerting").daemon(true).factory());
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                tick();
-            } catch (RuntimeException e) {
-                LOG.error("alert evaluation failed, will retry: {}", e.toString());
-                synchronized (this) {
-                    lifecycle = null; // read the snapshot again: what was written is the truth
-                }
-            }
-        }, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(() -> guarded(this::tick), 0, tick.toMillis(), TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    private void guarded(Runnable round) {
+        try {
+            round.run();
+        } catch (RuntimeException e) {
+            LOG.error("alert evaluation failed, will retry: {}", e.toString());
+            synchronized (this) {
+                lifecycle = null; // read the snapshot again: what was written is the truth
+            }
+        }
+    }
+
+    /**
+     * Tells alerting that a batch was acknowledged: if it holds series of a metric that a rule evaluated every second
+     * reads, a round for those rules starts at once. Called on the ingest path: a set lookup per change of metric
+     * name in the batch, and nothing at all while no rule runs every second.
+     */
+    public void ingested(WriteBatch batch) {
+        Set<String> hot = hotMetrics;
+        if (hot.isEmpty() || scheduler == null) {
+            return;
+        }
+        String previous = null;
+        boolean marked = false;
+        for (int i = 0; i < batch.seriesCount(); i++) {
+            String metric = batch.key(i).metric();
+            if (metric.equals(previous)) {
+                continue;
+            }
+            previous = metric;
+            if (hot.contains(metric)) {
+                dirtyMetrics.add(metric);
+                marked = true;
+            }
+        }
+        if (marked && nudgePending.compareAndSet(false, true)) {
+            long wait = Math.max(0, lastNudgeNanos + NUDGE_SPACING_MILLIS * 1_000_000 - System.nanoTime());
+            try {
+                scheduler.schedule(() -> guarded(this::nudgedRound), wait, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                nudgePending.set(false); // closed
+            }
+        }
+    }
+
+    /** The metrics of the rules evaluated every second at the latest tick. */
+    Set<String> hotMetrics() {
+        return hotMetrics;
+    }
+
+    /** Whether a round started by ingest is waiting to run. */
+    boolean nudgeScheduled() {
+        return nudgePending.get();
+    }
+
+    /** The rules evaluated every second whose metrics received data since the last such round. */
+    private synchronized void nudgedRound() {
+        nudgePending.set(false);
+        lastNudgeNanos = System.nanoTime();
+        Set<String> metrics = new java.util.HashSet<>(dirtyMetrics);
+        dirtyMetrics.removeAll(metrics);
+        if (lifecycle == null || !lease.tryAcquire()) {
+            return; // not evaluating here: the tick restores or leaves it to the lease holder
+        }
+        Instant now = clock.instant();
+        WeddingContext context = calendar.contextAt(now);
+        List<Rule> due = new ArrayList<>();
+        for (Rule r : rules()) {
+            if (metrics.contains(r.metric()) && interval(r, context).compareTo(TICK) <= 0) {
+                due.add(r);
+                lastEvaluated.put(r.id(), now);
+            }
+        }
+        if (!due.isEmpty()) {
+            evaluate(due, now, context);
+        }
+    }
+
+    private static Duration interval(Rule r, WeddingContext context) {
+        return EvaluationSchedule.interval(r.interval().orElse(null), r.metric(), r.filters(), context);
     }
 
     /** One evaluation round; returns the intents written (none when this node does not hold the lease). */
     public synchronized List<NotificationIntent> tick() {
         if (!lease.tryAcquire()) {
             lifecycle = null;
+            hotMetrics = Set.of();
             return List.of();
         }
         if (lifecycle == null) {
@@ -116,15 +209,26 @@ public final class AlertingService implements AutoCloseable {
         applyRequests(now);
         WeddingContext context = calendar.contextAt(now);
         List<Rule> due = new ArrayList<>();
+        Set<String> hot = new java.util.HashSet<>();
         for (Rule r : current) {
             // The interval is worked out again at every tick: when a wedding becomes active, its rules speed up at once.
-            Duration interval = EvaluationSchedule.interval(r.interval().orElse(null), r.metric(), r.filters(), context);
+            Duration interval = interval(r, context);
+            if (interval.compareTo(TICK) <= 0) {
+                hot.add(r.metric());
+            }
             Instant last = lastEvaluated.get(r.id());
             if (last == null || !now.isBefore(last.plus(interval))) {
                 due.add(r);
                 lastEvaluated.put(r.id(), now);
             }
         }
+        List<NotificationIntent> written = evaluate(due, now, context);
+        hotMetrics = Set.copyOf(hot); // after the round, so that a test seeing it knows the round is done
+        return written;
+    }
+
+    /** Evaluates the rules, rates and feeds the findings to the lifecycle, and writes what comes out. */
+    private List<NotificationIntent> evaluate(List<Rule> due, Instant now, WeddingContext context) {
         List<RatedObservation> rated = new ArrayList<>();
         for (Observation o : evaluator.evaluateAll(due, now)) {
             rated.add(new RatedObservation(o, assessor.rate(o, context)));

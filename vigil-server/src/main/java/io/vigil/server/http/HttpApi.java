@@ -30,16 +30,16 @@ public final class HttpApi implements AutoCloseable {
                         int maxConcurrentIngest, NodeInfo node, io.vigil.calendar.WeddingCalendar calendar,
                         java.util.function.Supplier<java.util.List<io.vigil.server.calendar.FeedPoller.FeedStatus>> feeds,
                         io.vigil.server.calendar.WeddingHealthMonitor weddingHealth,
-                        io.vigil.server.alerting.AlertRoutes alerts) {}
+                        io.vigil.server.alerting.AlertRoutes alerts,
+                        java.util.function.Consumer<io.vigil.core.WriteBatch> ingested) {}
 
-    /** What {@code GET /api/v1/status} says about this node. */
     /** This node's identity, and whether it evaluates alerts now (holds the {@code alerting} lease). */
     public record NodeInfo(String nodeId, String storageBackend, java.util.function.BooleanSupplier evaluatingAlerts) {}
 
     public HttpApi(Parts parts) {
         IngestRoutes ingest = new IngestRoutes(parts.engine(), parts.remoteWrite(), parts.otlp(), parts.json(),
                 parts.maxBodyBytes(), parts.maxConcurrentIngest(),
-                new io.vigil.calendar.WeddingLabelPolicy(parts.calendar())::apply);
+                new io.vigil.calendar.WeddingLabelPolicy(parts.calendar())::apply, parts.ingested());
         QueryRoutes query = new QueryRoutes(parts.queries(), parts.engine().registry(), parts.engine().clock(),
                 at -> io.vigil.server.calendar.WeddingJson.write(parts.calendar().contextAt(at)));
         io.vigil.server.calendar.WeddingRoutes weddings = new io.vigil.server.calendar.WeddingRoutes(parts.calendar(),

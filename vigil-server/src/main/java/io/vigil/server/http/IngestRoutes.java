@@ -37,10 +37,14 @@ final class IngestRoutes {
 
     /** Rewrites labels of a decoded batch before it is stored (the per-wedding label window). */
     private final java.util.function.Consumer<WriteBatch> labelPolicy;
+    /** Told of every acknowledged batch (alerting evaluates the rules it concerns at once). */
+    private final java.util.function.Consumer<WriteBatch> ingested;
 
     IngestRoutes(StorageEngine engine, RemoteWriteDecoder remoteWrite, OtlpMetricsDecoder otlp, JsonBatchDecoder json,
-                 long maxBodyBytes, int maxConcurrent, java.util.function.Consumer<WriteBatch> labelPolicy) {
+                 long maxBodyBytes, int maxConcurrent, java.util.function.Consumer<WriteBatch> labelPolicy,
+                 java.util.function.Consumer<WriteBatch> ingested) {
         this.labelPolicy = labelPolicy;
+        this.ingested = ingested;
         this.inFlight = new Semaphore(maxConcurrent, true);
         this.engine = engine;
         this.remoteWrite = remoteWrite;
@@ -159,11 +163,14 @@ final class IngestRoutes {
 
     private IngestResult store(WriteBatch batch) {
         labelPolicy.accept(batch);
+        IngestResult result;
         try {
-            return engine.write(batch);
+            result = engine.write(batch);
         } catch (UncheckedIOException | StorageException | IllegalStateException e) {
             throw STORE_DOWN;
         }
+        ingested.accept(batch);
+        return result;
     }
 
     private static final HttpProblem STORE_DOWN = new HttpProblem(503,
