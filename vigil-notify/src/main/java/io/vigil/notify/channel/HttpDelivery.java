@@ -1,0 +1,88 @@
+package io.vigil.notify.channel;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Sends one HTTP request for a channel and turns the answer into a {@link SendOutcome} by the vendors' common rules
+ * (INTEGRATIONS.md 2.14): 2xx delivered; 408, 429 and 5xx retried, honouring {@code Retry-After}; other statuses
+ * rejected; timeouts and connection failures retried. Redirects are not followed (a webhook URL that moved is a
+ * configuration error, and following it could send the message somewhere unintended).
+ */
+public final class HttpDelivery {
+    /** Longest {@code Retry-After} honoured; a longer one is cut to this. */
+    static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+    /** Answer bodies shown in a reason only when they are a bare error code, e.g. Slack's {@code rate_limited}. */
+    private static final Pattern ERROR_CODE = Pattern.compile("[a-z][a-z_]{1,39}");
+
+    private final HttpClient client;
+    private final Duration timeout;
+
+    /** @param timeout for connecting and for the whole answer */
+    public HttpDelivery(Duration timeout) {
+        this.timeout = timeout;
+        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /** Sends the request (its timeout set here) and classifies the answer. */
+    public SendOutcome send(HttpRequest.Builder request) {
+        HttpResponse<String> r;
+        try {
+            r = client.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            return new SendOutcome.Retry("timeout after " + timeout.toMillis() + " ms", 0, null);
+        } catch (ConnectException e) {
+            return new SendOutcome.Retry("connection refused", 0, null);
+        } catch (IOException e) {
+            return new SendOutcome.Retry("network error (" + e.getClass().getSimpleName() + ")", 0, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new SendOutcome.Retry("interrupted", 0, null);
+        }
+        return outcome(r.statusCode(), r.headers().firstValue("Retry-After"), r.body(), Instant.now());
+    }
+
+    /** The outcome of an answer: see the class comment. */
+    static SendOutcome outcome(int status, Optional<String> retryAfter, String body, Instant now) {
+        if (status >= 200 && status < 300) {
+            return new SendOutcome.Delivered(status);
+        }
+        String code = body == null ? "" : body.strip();
+        String reason = "http " + status + (ERROR_CODE.matcher(code).matches() ? " " + code : "");
+        if (status == 408 || status == 429 || status >= 500) {
+            return new SendOutcome.Retry(reason, status, retryAfter.map(v -> retryAfter(v, now)).orElse(null));
+        }
+        return new SendOutcome.Rejected(reason, status);
+    }
+
+    /** {@code Retry-After} as seconds or an HTTP date, within [0, 1 h]; null when it cannot be read. */
+    static Duration retryAfter(String value, Instant now) {
+        String v = value.strip();
+        Duration d;
+        try {
+            d = Duration.ofSeconds(Long.parseLong(v));
+        } catch (NumberFormatException e) {
+            try {
+                d = Duration.between(now, ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            } catch (DateTimeParseException e2) {
+                return null;
+            }
+        }
+        if (d.isNegative()) {
+            return Duration.ZERO;
+        }
+        return d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
+    }
+}
