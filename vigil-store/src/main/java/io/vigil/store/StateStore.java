@@ -54,19 +54,64 @@ public interface StateStore {
 
     // --- outbox ------------------------------------------------------------------------------------------------------
 
-    /** Enqueues an intent once per idempotency key; returns false when the key was enqueued before. */
-    boolean enqueue(String key, String json);
+    /** The queue of notification intents: alerting enqueues, notification routing claims. */
+    String INTENTS = "intents";
 
     /**
-     * Claims up to {@code limit} items that are neither done nor under a claim, this consumer's own included (an
-     * expired claim counts as unclaimed), oldest first, for {@code claimFor}; concurrent callers never receive the
-     * same item.
+     * A dead letter: an item given up for good.
+     *
+     * @param item the item, with its attempts
+     * @param reason why it was given up
+     * @param at when
      */
-    List<OutboxItem> claim(String consumer, int limit, Duration claimFor);
+    record DeadLetter(OutboxItem item, String reason, Instant at) {}
+
+    /** Enqueues an item on the {@link #INTENTS} queue; see {@link #enqueue(String, String, String)}. */
+    default boolean enqueue(String key, String json) {
+        return enqueue(INTENTS, key, json);
+    }
+
+    /**
+     * Enqueues an item once per idempotency key (keys are unique across queues); returns false when the key was
+     * enqueued before.
+     */
+    boolean enqueue(String queue, String key, String json);
+
+    /** Claims from the {@link #INTENTS} queue; see {@link #claim(String, String, int, Duration)}. */
+    default List<OutboxItem> claim(String consumer, int limit, Duration claimFor) {
+        return claim(INTENTS, consumer, limit, claimFor);
+    }
+
+    /**
+     * Claims up to {@code limit} items of a queue that are neither done nor under a claim or a retry delay, this
+     * consumer's own included (an expired claim counts as unclaimed), oldest first, for {@code claimFor}; concurrent
+     * callers never receive the same item.
+     */
+    List<OutboxItem> claim(String queue, String consumer, int limit, Duration claimFor);
 
     /** Marks a claimed item done; returns false when the item is not claimed by this consumer any more. */
     boolean complete(long id, String consumer);
 
-    /** Items not done yet, oldest first, at most {@code limit} (for health and tests). */
-    List<OutboxItem> pending(int limit);
+    /**
+     * Gives a claimed item back, to be claimed again (by anyone) no sooner than {@code delay} from now: a retry with
+     * backoff. Returns false when the item is not claimed by this consumer any more.
+     */
+    boolean retryLater(long id, String consumer, Duration delay);
+
+    /**
+     * Gives a claimed item up for good: it is done, kept with the reason among the {@link #deadLetters}. Returns false
+     * when the item is not claimed by this consumer any more.
+     */
+    boolean deadLetter(long id, String consumer, String reason);
+
+    /** Items of the {@link #INTENTS} queue not done yet; see {@link #pending(String, int)}. */
+    default List<OutboxItem> pending(int limit) {
+        return pending(INTENTS, limit);
+    }
+
+    /** Items of a queue not done yet (under a retry delay included), oldest first, at most {@code limit}. */
+    List<OutboxItem> pending(String queue, int limit);
+
+    /** The dead letters of a queue, newest first, at most {@code limit}. */
+    List<DeadLetter> deadLetters(String queue, int limit);
 }

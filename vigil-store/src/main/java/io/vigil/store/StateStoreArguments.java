@@ -53,6 +53,19 @@ public final class StateStoreArguments {
     }
 
     /**
+     * A retry delay in milliseconds, zero or more, at most 100 years.
+     *
+     * @throws IllegalArgumentException if it is negative
+     */
+    public static long delayMillis(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay was " + delay + " but must not be negative");
+        }
+        return delay.compareTo(Duration.ofDays(36_500)) >= 0 ? Duration.ofDays(36_500).toMillis() : delay.toMillis();
+    }
+
+    /**
      * The epoch milliseconds a history time is stored as (truncated toward the past).
      *
      * @throws IllegalArgumentException if {@code at} does not fit in a long of epoch milliseconds (292 million years)

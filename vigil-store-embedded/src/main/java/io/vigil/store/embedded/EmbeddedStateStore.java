@@ -178,15 +178,17 @@ final class EmbeddedStateStore implements StateStore {
     // --- outbox ------------------------------------------------------------------------------------------------------
 
     @Override
-    public boolean enqueue(String key, String json) {
+    public boolean enqueue(String queue, String key, String json) {
+        Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(json, "json");
         return db.withWriter("enqueue of outbox key " + key, w -> {
-            PreparedStatement ps = w.prepare("INSERT INTO outbox (key, json, enqueued_at) VALUES (?, ?, ?)"
+            PreparedStatement ps = w.prepare("INSERT INTO outbox (queue, key, json, enqueued_at) VALUES (?, ?, ?, ?)"
                     + " ON CONFLICT (key) DO NOTHING");
-            ps.setString(1, key);
-            ps.setString(2, json);
-            ps.setLong(3, System.currentTimeMillis());
+            ps.setString(1, queue);
+            ps.setString(2, key);
+            ps.setString(3, json);
+            ps.setLong(4, System.currentTimeMillis());
             return ps.executeUpdate() == 1;
         });
     }
@@ -200,7 +202,8 @@ final class EmbeddedStateStore implements StateStore {
      * @throws IllegalArgumentException if {@code limit} is negative or {@code claimFor} is not positive
      */
     @Override
-    public List<OutboxItem> claim(String consumer, int limit, Duration claimFor) {
+    public List<OutboxItem> claim(String queue, String consumer, int limit, Duration claimFor) {
+        Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(consumer, "consumer");
         long forMillis = StateStoreArguments.claimMillis(claimFor, Long.MAX_VALUE);
         StateStoreArguments.limit(limit);
@@ -210,10 +213,11 @@ final class EmbeddedStateStore implements StateStore {
         }
         return db.withWriter("claim of up to " + limit + " outbox items for " + consumer, w -> {
             long now = System.currentTimeMillis();
-            PreparedStatement select = w.prepare("SELECT " + ITEM_COLUMNS + " FROM outbox WHERE done_at IS NULL"
-                    + " AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY id LIMIT ?");
-            select.setLong(1, now);
-            select.setInt(2, limit);
+            PreparedStatement select = w.prepare("SELECT " + ITEM_COLUMNS + " FROM outbox WHERE queue = ?"
+                    + " AND done_at IS NULL AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY id LIMIT ?");
+            select.setString(1, queue);
+            select.setLong(2, now);
+            select.setInt(3, limit);
             List<OutboxItem> items = readItems(select);
             PreparedStatement update = w.prepare("UPDATE outbox SET claimed_by = ?, claimed_until = ?,"
                     + " attempts = attempts + 1 WHERE id = ?");
@@ -235,11 +239,36 @@ final class EmbeddedStateStore implements StateStore {
      */
     @Override
     public boolean complete(long id, String consumer) {
+        return finish(id, consumer, null);
+    }
+
+    @Override
+    public boolean deadLetter(long id, String consumer, String reason) {
+        Objects.requireNonNull(reason, "reason");
+        return finish(id, consumer, reason);
+    }
+
+    private boolean finish(long id, String consumer, String failure) {
         Objects.requireNonNull(consumer, "consumer");
-        return db.withWriter("completing outbox item " + id + " for " + consumer, w -> {
-            PreparedStatement ps = w.prepare("UPDATE outbox SET done_at = ?"
+        return db.withWriter("finishing outbox item " + id + " for " + consumer, w -> {
+            PreparedStatement ps = w.prepare("UPDATE outbox SET done_at = ?, failure = ?"
                     + " WHERE id = ? AND claimed_by = ? AND done_at IS NULL");
             ps.setLong(1, System.currentTimeMillis());
+            ps.setString(2, failure);
+            ps.setLong(3, id);
+            ps.setString(4, consumer);
+            return ps.executeUpdate() == 1;
+        });
+    }
+
+    @Override
+    public boolean retryLater(long id, String consumer, Duration delay) {
+        Objects.requireNonNull(consumer, "consumer");
+        long delayMillis = StateStoreArguments.delayMillis(delay);
+        return db.withWriter("retry of outbox item " + id + " for " + consumer, w -> {
+            PreparedStatement ps = w.prepare("UPDATE outbox SET claimed_by = NULL, claimed_until = ?"
+                    + " WHERE id = ? AND claimed_by = ? AND done_at IS NULL");
+            ps.setLong(1, System.currentTimeMillis() + delayMillis);
             ps.setLong(2, id);
             ps.setString(3, consumer);
             return ps.executeUpdate() == 1;
@@ -248,17 +277,42 @@ final class EmbeddedStateStore implements StateStore {
 
     /** {@inheritDoc} Each item's {@code attempts} is how many times it has been claimed so far. */
     @Override
-    public List<OutboxItem> pending(int limit) {
+    public List<OutboxItem> pending(String queue, int limit) {
+        Objects.requireNonNull(queue, "queue");
         StateStoreArguments.limit(limit);
         if (limit == 0) {
             db.ensureOpen();
             return List.of();
         }
         return db.withReader("reading pending outbox items", r -> {
-            PreparedStatement ps = r.prepare("SELECT " + ITEM_COLUMNS + " FROM outbox WHERE done_at IS NULL"
-                    + " ORDER BY id LIMIT ?");
-            ps.setInt(1, limit);
+            PreparedStatement ps = r.prepare("SELECT " + ITEM_COLUMNS + " FROM outbox WHERE queue = ?"
+                    + " AND done_at IS NULL ORDER BY id LIMIT ?");
+            ps.setString(1, queue);
+            ps.setInt(2, limit);
             return readItems(ps);
+        });
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters(String queue, int limit) {
+        Objects.requireNonNull(queue, "queue");
+        StateStoreArguments.limit(limit);
+        if (limit == 0) {
+            db.ensureOpen();
+            return List.of();
+        }
+        return db.withReader("reading dead letters", r -> {
+            PreparedStatement ps = r.prepare("SELECT " + ITEM_COLUMNS + ", failure, done_at FROM outbox"
+                    + " WHERE queue = ? AND failure IS NOT NULL ORDER BY done_at DESC, id DESC LIMIT ?");
+            ps.setString(1, queue);
+            ps.setInt(2, limit);
+            List<DeadLetter> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new DeadLetter(item(rs), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7))));
+                }
+            }
+            return out;
         });
     }
 
@@ -266,11 +320,15 @@ final class EmbeddedStateStore implements StateStore {
         List<OutboxItem> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new OutboxItem(rs.getLong(1), rs.getString(2), rs.getString(3),
-                        Instant.ofEpochMilli(rs.getLong(4)), rs.getInt(5)));
+                out.add(item(rs));
             }
         }
         return out;
+    }
+
+    private static OutboxItem item(ResultSet rs) throws SQLException {
+        return new OutboxItem(rs.getLong(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)),
+                rs.getInt(5));
     }
 
     @Override

@@ -51,16 +51,19 @@ import java.util.List;
  *        enqueued_at INTEGER,                          -- epoch milliseconds
  *        claimed_by TEXT, claimed_until INTEGER,       -- NULL until claimed; epoch milliseconds
  *        done_at INTEGER,                              -- NULL until completed; epoch milliseconds
- *        attempts INTEGER)                             -- how many times it was claimed
- * outbox_open ON outbox(id) WHERE done_at IS NULL      -- claim() and pending(), oldest first
+ *        attempts INTEGER,                             -- how many times it was claimed
+ *        queue TEXT,                                   -- version 5: intents, deliveries...
+ *        failure TEXT)                                 -- version 5: set for a dead letter
+ * outbox_open ON outbox(queue, id) WHERE done_at IS NULL  -- claim() and pending(), oldest first
+ * outbox_dead ON outbox(queue, done_at) WHERE failure IS NOT NULL  -- deadLetters()
  * }</pre>
  *
  * <p>Upgrades: a later layout bumps {@link #VERSION} and adds its migration steps to {@link #create}; a database
  * written by a newer version is refused rather than guessed at. Version 1 to 2 added {@code series.seq}; 2 to 3
- * added the wedding tables; 3 to 4 the state tables.
+ * added the wedding tables; 3 to 4 the state tables; 4 to 5 the outbox's queues and dead letters.
  */
 final class Schema {
-    static final int VERSION = 4;
+    static final int VERSION = 5;
     static final String CHECKPOINT = "checkpoint";
 
     private Schema() {}
@@ -121,6 +124,13 @@ final class Schema {
                 for (String ddl : stateDdl()) {
                     st.execute(ddl);
                 }
+            }
+            if (found < 5) {
+                st.execute("ALTER TABLE outbox ADD COLUMN queue TEXT NOT NULL DEFAULT 'intents'");
+                st.execute("ALTER TABLE outbox ADD COLUMN failure TEXT");
+                st.execute("DROP INDEX IF EXISTS outbox_open");
+                st.execute("CREATE INDEX outbox_open ON outbox (queue, id) WHERE done_at IS NULL");
+                st.execute("CREATE INDEX outbox_dead ON outbox (queue, done_at) WHERE failure IS NOT NULL");
             }
             st.execute("DELETE FROM schema_version");
             st.execute("INSERT INTO schema_version (version) VALUES (" + VERSION + ")");

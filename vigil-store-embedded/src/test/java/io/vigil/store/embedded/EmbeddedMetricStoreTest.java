@@ -7,6 +7,7 @@ import io.vigil.core.MetricKind;
 import io.vigil.core.wedding.Wedding;
 import io.vigil.store.MetricStore;
 import io.vigil.store.StorageException;
+import io.vigil.store.StateStore;
 import io.vigil.store.Tier;
 import io.vigil.store.tck.MetricStoreContract;
 import java.io.IOException;
@@ -89,7 +90,7 @@ class EmbeddedMetricStoreTest extends MetricStoreContract {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement st = c.createStatement()) {
             assertThat(query(st, "PRAGMA journal_mode")).isEqualTo("wal");
-            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("4");
+            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo(String.valueOf(Schema.VERSION));
         }
     }
 
@@ -161,7 +162,7 @@ class EmbeddedMetricStoreTest extends MetricStoreContract {
         assertThat(store.seriesAfter(cursor).series()).containsExactly(TEMPERATURE);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement st = c.createStatement()) {
-            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("4");
+            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo(String.valueOf(Schema.VERSION));
         }
     }
 
@@ -196,14 +197,14 @@ class EmbeddedMetricStoreTest extends MetricStoreContract {
         assertThat(upgraded.weddings().get("w-1")).contains(wedding);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement st = c.createStatement()) {
-            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("4");
+            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo(String.valueOf(Schema.VERSION));
             assertThat(query(st, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
                     + " AND name IN ('weddings_by_date', 'weddings_by_source', 'wedding_events_by_time')")).isEqualTo("3");
         }
     }
 
     @Test
-    void open_versionThreeDatabase_isUpgradedToFour_keepsItsDataAndGainsTheStateTables() throws SQLException {
+    void open_versionThreeDatabase_isUpgraded_keepsItsDataAndGainsTheStateTables() throws SQLException {
         Wedding wedding = new Wedding("w-1", null, ZoneId.of("Europe/London"), LocalDateTime.of(2026, 6, 13, 14, 0),
                 LocalDateTime.of(2026, 6, 13, 23, 0), 90, null, List.of(), null, null, null);
         store.commit(List.of(REQUESTS), List.of(rollup(REQUESTS, T0, aggregate(MetricKind.COUNTER, T0, 1, 5))), 9);
@@ -233,10 +234,37 @@ class EmbeddedMetricStoreTest extends MetricStoreContract {
         assertThat(upgraded.state().claim("node-1", 10, Duration.ofMinutes(1))).hasSize(1);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement st = c.createStatement()) {
-            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("4");
+            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo(String.valueOf(Schema.VERSION));
             assertThat(query(st, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
                     + " AND name IN ('history_by_stream', 'history_by_at', 'outbox_open')")).isEqualTo("3");
         }
+    }
+
+    @Test
+    void open_versionFourDatabase_isUpgraded_itsPendingIntentsStayInTheIntentsQueue() throws SQLException {
+        EmbeddedMetricStore current = (EmbeddedMetricStore) store;
+        current.state().enqueue("intent-1", "{\"kind\":\"FIRING\"}");
+        store.close();
+        store = null;
+        Path file = dataDir().resolve(EmbeddedMetricStore.FILE_NAME);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement st = c.createStatement()) {
+            // Back to layout 4: the outbox without queues and dead letters.
+            st.execute("DROP INDEX outbox_open");
+            st.execute("DROP INDEX outbox_dead");
+            st.execute("ALTER TABLE outbox DROP COLUMN queue");
+            st.execute("ALTER TABLE outbox DROP COLUMN failure");
+            st.execute("CREATE INDEX outbox_open ON outbox (id) WHERE done_at IS NULL");
+            st.execute("UPDATE schema_version SET version = 4");
+        }
+
+        EmbeddedMetricStore upgraded = EmbeddedMetricStore.open(dataDir());
+        store = upgraded;
+
+        assertThat(upgraded.state().pending(10)).extracting(StateStore.OutboxItem::key).containsExactly("intent-1");
+        assertThat(upgraded.state().pending("deliveries", 10)).isEmpty();
+        assertThat(upgraded.state().enqueue("deliveries", "d-1", "{}")).isTrue();
+        assertThat(upgraded.state().claim("deliveries", "node-1", 10, Duration.ofMinutes(1))).hasSize(1);
     }
 
     /** Drops what schema version 4 added. */
@@ -264,7 +292,7 @@ class EmbeddedMetricStoreTest extends MetricStoreContract {
         assertThat(((EmbeddedMetricStore) store).state().pending(10)).isEmpty();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement st = c.createStatement()) {
-            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo("4");
+            assertThat(query(st, "SELECT version FROM schema_version")).isEqualTo(String.valueOf(Schema.VERSION));
         }
     }
 

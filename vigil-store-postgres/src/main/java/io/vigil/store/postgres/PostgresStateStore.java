@@ -204,14 +204,16 @@ final class PostgresStateStore implements StateStore {
 
     /** {@inheritDoc} Of several nodes enqueuing one new key at once, exactly one gets true. */
     @Override
-    public boolean enqueue(String key, String json) {
+    public boolean enqueue(String queue, String key, String json) {
+        Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(json, "json");
         return db.inWrite("enqueue of outbox key " + key, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (key, json) VALUES (?, ?)"
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (queue, key, json) VALUES (?, ?, ?)"
                     + " ON CONFLICT (key) DO NOTHING")) {
-                ps.setString(1, key);
-                ps.setString(2, json);
+                ps.setString(1, queue);
+                ps.setString(2, key);
+                ps.setString(3, json);
                 return ps.executeUpdate() == 1;
             }
         });
@@ -226,7 +228,8 @@ final class PostgresStateStore implements StateStore {
      * @throws IllegalArgumentException if {@code limit} is negative or {@code claimFor} is not positive
      */
     @Override
-    public List<OutboxItem> claim(String consumer, int limit, Duration claimFor) {
+    public List<OutboxItem> claim(String queue, String consumer, int limit, Duration claimFor) {
+        Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(consumer, "consumer");
         long forMillis = StateStoreArguments.claimMillis(claimFor, MAX_CLAIM_MILLIS);
         StateStoreArguments.limit(limit);
@@ -238,13 +241,14 @@ final class PostgresStateStore implements StateStore {
             // RETURNING shows the updated row: attempts - 1 is the count before this claim.
             try (PreparedStatement ps = c.prepareStatement("UPDATE outbox o SET claimed_by = ?,"
                     + " claimed_until = now() + ? * interval '1 millisecond', attempts = o.attempts + 1"
-                    + " WHERE o.id IN (SELECT id FROM outbox WHERE done_at IS NULL"
+                    + " WHERE o.id IN (SELECT id FROM outbox WHERE queue = ? AND done_at IS NULL"
                     + " AND (claimed_until IS NULL OR claimed_until <= now()) ORDER BY id LIMIT ?"
                     + " FOR UPDATE SKIP LOCKED)"
                     + " RETURNING o.id, o.key, o.json, o.enqueued_at, o.attempts - 1")) {
                 ps.setString(1, consumer);
                 ps.setLong(2, forMillis);
-                ps.setInt(3, limit);
+                ps.setString(3, queue);
+                ps.setInt(4, limit);
                 List<OutboxItem> items = readItems(ps);
                 items.sort(Comparator.comparingLong(OutboxItem::id)); // RETURNING follows no order
                 return items;
@@ -259,12 +263,40 @@ final class PostgresStateStore implements StateStore {
      */
     @Override
     public boolean complete(long id, String consumer) {
+        return finish(id, consumer, null);
+    }
+
+    @Override
+    public boolean deadLetter(long id, String consumer, String reason) {
+        Objects.requireNonNull(reason, "reason");
+        return finish(id, consumer, reason);
+    }
+
+    private boolean finish(long id, String consumer, String failure) {
         Objects.requireNonNull(consumer, "consumer");
-        return db.inWrite("completing outbox item " + id + " for " + consumer, c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET done_at = now()"
+        return db.inWrite("finishing outbox item " + id + " for " + consumer, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET done_at = now(), failure = ?"
                     + " WHERE id = ? AND claimed_by = ? AND done_at IS NULL")) {
-                ps.setLong(1, id);
-                ps.setString(2, consumer);
+                ps.setString(1, failure);
+                ps.setLong(2, id);
+                ps.setString(3, consumer);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** {@inheritDoc} The delay counts by the database's clock. */
+    @Override
+    public boolean retryLater(long id, String consumer, Duration delay) {
+        Objects.requireNonNull(consumer, "consumer");
+        long delayMillis = StateStoreArguments.delayMillis(delay);
+        return db.inWrite("retry of outbox item " + id + " for " + consumer, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET claimed_by = NULL,"
+                    + " claimed_until = now() + ? * interval '1 millisecond'"
+                    + " WHERE id = ? AND claimed_by = ? AND done_at IS NULL")) {
+                ps.setLong(1, delayMillis);
+                ps.setLong(2, id);
+                ps.setString(3, consumer);
                 return ps.executeUpdate() == 1;
             }
         });
@@ -272,7 +304,8 @@ final class PostgresStateStore implements StateStore {
 
     /** {@inheritDoc} Each item's {@code attempts} is how many times it has been claimed so far. */
     @Override
-    public List<OutboxItem> pending(int limit) {
+    public List<OutboxItem> pending(String queue, int limit) {
+        Objects.requireNonNull(queue, "queue");
         StateStoreArguments.limit(limit);
         if (limit == 0) {
             db.ensureOpen();
@@ -280,10 +313,36 @@ final class PostgresStateStore implements StateStore {
         }
         return db.inSnapshot("reading pending outbox items", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + ITEM_COLUMNS + " FROM outbox"
-                    + " WHERE done_at IS NULL ORDER BY id LIMIT ?")) {
-                ps.setInt(1, limit);
+                    + " WHERE queue = ? AND done_at IS NULL ORDER BY id LIMIT ?")) {
+                ps.setString(1, queue);
+                ps.setInt(2, limit);
                 ps.setFetchSize(PostgresMetricStore.FETCH_SIZE);
                 return readItems(ps);
+            }
+        });
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters(String queue, int limit) {
+        Objects.requireNonNull(queue, "queue");
+        StateStoreArguments.limit(limit);
+        if (limit == 0) {
+            db.ensureOpen();
+            return List.of();
+        }
+        return db.inSnapshot("reading dead letters", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + ITEM_COLUMNS + ", failure, done_at"
+                    + " FROM outbox WHERE queue = ? AND failure IS NOT NULL ORDER BY done_at DESC, id DESC LIMIT ?")) {
+                ps.setString(1, queue);
+                ps.setInt(2, limit);
+                List<DeadLetter> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new DeadLetter(item(rs), rs.getString(6),
+                                rs.getObject(7, OffsetDateTime.class).toInstant()));
+                    }
+                }
+                return out;
             }
         });
     }
@@ -292,11 +351,15 @@ final class PostgresStateStore implements StateStore {
         List<OutboxItem> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new OutboxItem(rs.getLong(1), rs.getString(2), rs.getString(3),
-                        rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getInt(5)));
+                out.add(item(rs));
             }
         }
         return out;
+    }
+
+    private static OutboxItem item(ResultSet rs) throws SQLException {
+        return new OutboxItem(rs.getLong(1), rs.getString(2), rs.getString(3),
+                rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getInt(5));
     }
 
     @Override

@@ -71,7 +71,7 @@ class PostgresMetricStoreTest extends MetricStoreContract {
     @Test
     void open_migratesSchemaWithFlyway() throws SQLException {
         assertThat(query("SELECT string_agg(version, ',' ORDER BY installed_rank) FROM flyway_schema_history"
-                + " WHERE success")).isEqualTo("1,2,3,4,5");
+                + " WHERE success")).isEqualTo("1,2,3,4,5,6");
         assertThat(query("SELECT count(*) FROM information_schema.tables WHERE table_name = 'work_item'")).isEqualTo("1");
         assertThat(query("SELECT count(*) FROM information_schema.tables"
                 + " WHERE table_name IN ('documents', 'history', 'outbox')")).isEqualTo("3");

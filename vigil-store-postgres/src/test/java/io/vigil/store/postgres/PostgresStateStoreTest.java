@@ -107,7 +107,7 @@ class PostgresStateStoreTest extends StateStoreContract {
         assertThat(query("SELECT string_agg(table_name || '.' || column_name || '=' || collation_name, ','"
                 + " ORDER BY table_name, column_name) FROM information_schema.columns"
                 + " WHERE table_name IN ('documents', 'history', 'outbox') AND collation_name IS NOT NULL"))
-                .isEqualTo("documents.id=C,documents.kind=C,history.stream=C,outbox.key=C");
+                .isEqualTo("documents.id=C,documents.kind=C,history.stream=C,outbox.key=C,outbox.queue=C");
     }
 
     @Test
@@ -252,7 +252,27 @@ class PostgresStateStoreTest extends StateStoreContract {
     }
 
     @Test
-    void open_databaseAtVersionFour_migratesToFiveKeepingItsWeddingsAndWork() throws SQLException {
+    void open_databaseAtVersionFive_migratesToSix_itsPendingIntentsStayInTheIntentsQueue() throws SQLException {
+        closeStore();
+        store = null;
+        clear();
+        PostgresSettings settings = TestDatabase.settings(1);
+        Flyway.configure().dataSource(settings.jdbcUrl(), settings.user(), "").locations(PostgresMetricStore.MIGRATIONS)
+                .target("5").load().migrate();
+        try (Connection c = TestDatabase.connect(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO outbox (key, json) VALUES ('intent-1', '{\"kind\":\"FIRING\"}')");
+        }
+
+        store = newStore();
+
+        assertThat(store.pending(10)).extracting(StateStore.OutboxItem::key).containsExactly("intent-1");
+        assertThat(store.pending("deliveries", 10)).isEmpty();
+        assertThat(store.enqueue("deliveries", "d-1", "{}")).isTrue();
+        assertThat(store.claim("deliveries", "node-1", 10, java.time.Duration.ofMinutes(1))).hasSize(1);
+    }
+
+    @Test
+    void open_databaseAtVersionFour_migratesToTheNewestKeepingItsWeddingsAndWork() throws SQLException {
         closeStore();
         store = null;
         clear();
@@ -269,7 +289,7 @@ class PostgresStateStoreTest extends StateStoreContract {
         store = newStore();
 
         assertThat(query("SELECT string_agg(version, ',' ORDER BY installed_rank) FROM flyway_schema_history"
-                + " WHERE success")).isEqualTo("1,2,3,4,5");
+                + " WHERE success")).isEqualTo("1,2,3,4,5,6");
         assertThat(backend.weddings().get("w-1")).isPresent();
         assertThat(query("SELECT count(*) FROM work_item")).isEqualTo("1");
         store.put("rule", Map.of("r-1", "{}"));

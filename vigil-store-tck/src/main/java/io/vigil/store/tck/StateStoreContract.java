@@ -591,6 +591,65 @@ public abstract class StateStoreContract {
     }
 
     @Test
+    void queues_areSeparate_keysAreUniqueAcrossThem() {
+        assertThat(store.enqueue("intent-1", "{\"i\":1}")).isTrue();
+        assertThat(store.enqueue("deliveries", "delivery-1", "{\"d\":1}")).isTrue();
+        assertThat(store.enqueue("deliveries", "intent-1", "{\"d\":2}")).as("a key of another queue").isFalse();
+
+        assertThat(keys(store.pending("deliveries", 10))).containsExactly("delivery-1");
+        assertThat(keys(store.pending(10))).as("the intents queue").containsExactly("intent-1");
+        assertThat(keys(store.claim("deliveries", "node-a", 10, LONG_CLAIM))).containsExactly("delivery-1");
+        assertThat(keys(store.claim("node-a", 10, LONG_CLAIM))).containsExactly("intent-1");
+        assertThat(store.claim("deliveries", "node-b", 10, LONG_CLAIM)).isEmpty();
+    }
+
+    @Test
+    void retryLater_hidesTheItemForTheDelay_thenAnyoneClaimsIt_theOldClaimCannotComplete() throws Exception {
+        store.enqueue("deliveries", "d-1", "{}");
+        OutboxItem item = store.claim("deliveries", "node-a", 1, LONG_CLAIM).get(0);
+
+        assertThat(store.retryLater(item.id(), "node-b", Duration.ZERO)).as("not node-b's claim").isFalse();
+        assertThat(store.retryLater(item.id(), "node-a", SHORT_CLAIM)).isTrue();
+        assertThat(store.claim("deliveries", "node-b", 1, LONG_CLAIM)).as("within the delay").isEmpty();
+        assertThat(keys(store.pending("deliveries", 10))).as("still pending").containsExactly("d-1");
+        assertThat(store.complete(item.id(), "node-a")).as("gave its claim back").isFalse();
+        outlastShortClaim();
+
+        List<OutboxItem> again = store.claim("deliveries", "node-b", 1, LONG_CLAIM);
+        assertThat(again).extracting(OutboxItem::id).containsExactly(item.id());
+        assertThat(again.get(0).attempts()).isEqualTo(1);
+        assertThat(store.retryLater(item.id(), "node-b", Duration.ZERO)).isTrue();
+        assertThat(keys(store.claim("deliveries", "node-c", 1, LONG_CLAIM))).as("no delay").containsExactly("d-1");
+        assertThatThrownBy(() -> store.retryLater(item.id(), "node-c", Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void deadLetter_endsTheItemWithItsReason_listedNewestFirst() {
+        store.enqueue("deliveries", "d-1", "{\"n\":1}");
+        store.enqueue("deliveries", "d-2", "{\"n\":2}");
+        store.enqueue("deliveries", "d-3", "{\"n\":3}");
+        List<OutboxItem> items = store.claim("deliveries", "node-a", 3, LONG_CLAIM);
+
+        assertThat(store.deadLetter(items.get(0).id(), "node-b", "x")).as("not node-b's claim").isFalse();
+        assertThat(store.deadLetter(items.get(0).id(), "node-a", "http 400 invalid_payload")).isTrue();
+        assertThat(store.complete(items.get(1).id(), "node-a")).isTrue();
+        assertThat(store.deadLetter(items.get(2).id(), "node-a", "gave up after 1 h: http 503")).isTrue();
+        assertThat(store.deadLetter(items.get(2).id(), "node-a", "again")).as("already done").isFalse();
+
+        assertThat(store.pending("deliveries", 10)).isEmpty();
+        assertThat(store.claim("deliveries", "node-a", 10, LONG_CLAIM)).isEmpty();
+        List<StateStore.DeadLetter> dead = store.deadLetters("deliveries", 10);
+        assertThat(dead).extracting(StateStore.DeadLetter::reason)
+                .containsExactlyInAnyOrder("http 400 invalid_payload", "gave up after 1 h: http 503");
+        assertThat(dead).extracting(d -> d.item().key()).containsOnly("d-1", "d-3");
+        assertThat(dead.get(0).at()).isAfterOrEqualTo(dead.get(1).at());
+        assertThat(dead).allSatisfy(d -> assertThat(d.item().attempts()).isEqualTo(1));
+        assertThat(store.deadLetters(StateStore.INTENTS, 10)).isEmpty();
+        assertThat(store.deadLetters("deliveries", 1)).hasSize(1);
+    }
+
+    @Test
     void pending_listsWhatIsNotDone_oldestFirst_upToTheLimit() {
         for (int i = 1; i <= 4; i++) {
             store.enqueue("k-" + i, "{\"n\":" + i + "}");
