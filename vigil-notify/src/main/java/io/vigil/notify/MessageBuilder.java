@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 public final class MessageBuilder {
     /** The label names a message may show. */
     public static final Set<String> ALLOWED_LABELS = Set.of("wedding_id", "route", "method", "status", "client",
-            "region", "service", "operation", "vendor_id", "load_test", "run");
+            "region", "service", "operation", "vendor_id", "load_test", "run", "receiver");
     /** At most this many affected wedding ids are named. */
     static final int MAX_AFFECTED = 20;
     static final int MAX_TEXT = 500;
