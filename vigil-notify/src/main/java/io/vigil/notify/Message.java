@@ -24,9 +24,16 @@ import java.util.Objects;
  * @param context the wedding context when the change happened
  * @param ackLink a signed link that acknowledges the group without a key; null when the change needs none
  * @param at when the change happened
+ * @param groupStillFiring for a RESOLVED change, whether other alerts of the group still fire (only some resolved)
  */
 public record Message(String key, String groupKey, Kind kind, Priority priority, Impact impact, String title,
-                      List<AlertLine> alerts, Context context, String ackLink, Instant at) {
+                      List<AlertLine> alerts, Context context, String ackLink, Instant at, boolean groupStillFiring) {
+
+    /** A message whose group, if resolved, resolved as a whole. */
+    public Message(String key, String groupKey, Kind kind, Priority priority, Impact impact, String title,
+                   List<AlertLine> alerts, Context context, String ackLink, Instant at) {
+        this(key, groupKey, kind, priority, impact, title, alerts, context, ackLink, at, false);
+    }
 
     public Message {
         Objects.requireNonNull(key, "key");

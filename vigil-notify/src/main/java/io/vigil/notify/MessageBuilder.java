@@ -57,8 +57,10 @@ public final class MessageBuilder {
         Message.Context context = context(intent);
         String ack = intent.kind() == NotificationIntent.Kind.RESOLVED || ackLinks == null ? null
                 : ackLinks.apply(intent);
+        boolean stillFiring = intent.kind() == NotificationIntent.Kind.RESOLVED && intent.context() != null
+                && Boolean.FALSE.equals(intent.context().get("group_resolved"));
         return new Message(intent.idempotencyKey(), intent.groupKey(), intent.kind(), intent.priority(),
-                intent.impact(), title(intent, lines, context), lines, context, ack, intent.at());
+                intent.impact(), title(intent, lines, context), lines, context, ack, intent.at(), stillFiring);
     }
 
     private static String title(NotificationIntent intent, List<Message.AlertLine> lines, Message.Context context) {

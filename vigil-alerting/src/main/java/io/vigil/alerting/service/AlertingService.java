@@ -84,6 +84,7 @@ public final class AlertingService implements AutoCloseable {
     private final Set<String> dirtyMetrics = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean nudgePending = new AtomicBoolean();
     private volatile long lastNudgeNanos = System.nanoTime() - NUDGE_SPACING_MILLIS * 1_000_000;
+    private volatile Runnable intentsWritten = () -> { };
 
     /**
      * @param configuredRules the rules of the config file (or the defaults); rules created through the API are read
@@ -314,10 +315,18 @@ public final class AlertingService implements AutoCloseable {
         write(intents, history);
     }
 
+    /** Called after a round wrote notification intents (delivery then picks them up at once). */
+    public void whenIntentsWritten(Runnable listener) {
+        this.intentsWritten = listener;
+    }
+
     /** Outbox first, then history, then the snapshot: see the class comment. */
     private void write(List<NotificationIntent> intents, List<AlertHistoryEntry> history) {
         for (NotificationIntent i : intents) {
             state.enqueue(i.idempotencyKey(), LifecycleJson.write(i));
+        }
+        if (!intents.isEmpty()) {
+            intentsWritten.run();
         }
         for (AlertHistoryEntry h : history) {
             state.append(HISTORY, h.at(), LifecycleJson.write(h));

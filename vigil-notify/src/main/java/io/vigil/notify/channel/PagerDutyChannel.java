@@ -68,9 +68,19 @@ public final class PagerDutyChannel implements Channel {
         return "pagerduty";
     }
 
-    /** Sends the event; {@code to} is ignored (the routing key decides the service). */
+    /** The status reported for a change PagerDuty needs not hear of (a group resolved only in part). */
+    public static final int NOTHING_TO_SEND = 204;
+
+    /**
+     * Sends the event; {@code to} is ignored (the routing key decides the service). A resolution of only some alerts
+     * of a group sends nothing: PagerDuty keeps one alert per group, which must stay open.
+     */
     @Override
     public SendOutcome send(Message message, List<String> to) {
+        if (message.kind() == io.vigil.alerting.NotificationIntent.Kind.RESOLVED && message.groupStillFiring()) {
+            // PagerDuty holds one alert per group: resolving it while part of the group still fires would close it.
+            return new SendOutcome.Delivered(NOTHING_TO_SEND);
+        }
         byte[] body = body(message);
         SendOutcome outcome = http.send(HttpRequest.newBuilder(enqueue)
                 .header("Content-Type", "application/json")

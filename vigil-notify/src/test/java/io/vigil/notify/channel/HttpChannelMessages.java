@@ -48,6 +48,13 @@ final class HttpChannelMessages {
         return this;
     }
 
+    private boolean groupStillFiring;
+
+    HttpChannelMessages groupStillFiring(boolean v) {
+        groupStillFiring = v;
+        return this;
+    }
+
     HttpChannelMessages kind(Kind v) {
         kind = v;
         return this;
@@ -95,6 +102,6 @@ final class HttpChannelMessages {
     Message build() {
         String t = title != null ? title : priority + " " + kind + ": photo upload, 3 active weddings";
         String key = groupKey + "|" + AT.minusSeconds(120).toEpochMilli() + "|1|" + kind;
-        return new Message(key, groupKey, kind, priority, impact, t, alerts, context, ackLink, AT);
+        return new Message(key, groupKey, kind, priority, impact, t, alerts, context, ackLink, AT, groupStillFiring);
     }
 }

@@ -92,6 +92,18 @@ class PagerDutyChannelTest {
     }
 
     @Test
+    void aResolutionOfPartOfAGroup_sendsNothing_soThePagerDutyAlertStaysOpen() {
+        SendOutcome outcome = channel().send(message().kind(io.vigil.alerting.NotificationIntent.Kind.RESOLVED)
+                .groupStillFiring(true).build(), List.of());
+
+        assertThat(outcome).isEqualTo(new SendOutcome.Delivered(PagerDutyChannel.NOTHING_TO_SEND));
+        assertThat(pagerDuty.failures()).isEmpty();
+        assertThat(channel().send(message().kind(io.vigil.alerting.NotificationIntent.Kind.RESOLVED).build(),
+                List.of())).isEqualTo(new SendOutcome.Delivered(202));
+        assertThat(pagerDuty.only().json().path("event_action").asText()).isEqualTo("resolve");
+    }
+
+    @Test
     void firing_triggersTheDocumentedEvent_deliveredOn202() {
         SendOutcome outcome = channel().send(message().build(), List.of());
 

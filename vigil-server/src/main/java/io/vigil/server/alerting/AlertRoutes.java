@@ -242,10 +242,7 @@ public final class AlertRoutes {
         Instant now = calendar.clock().instant();
         Instant from = ctx.queryParam("from") == null ? now.minus(Duration.ofDays(1)) : Requests.instant("from", ctx.queryParam("from"));
         Instant to = ctx.queryParam("to") == null ? now.plusSeconds(1) : Requests.instant("to", ctx.queryParam("to"));
-        int limit = ctx.queryParam("limit") == null ? 500 : Requests.badRequest(() -> Integer.parseInt(ctx.queryParam("limit")));
-        if (limit < 1 || limit > 10_000) {
-            throw new HttpProblem(400, "limit must be between 1 and 10000");
-        }
+        int limit = Requests.intParam(ctx, "limit", 500, 1, 10_000);
         List<JsonNode> out = new ArrayList<>();
         for (StateStore.HistoryEntry e : state.history(AlertingService.HISTORY, from, to, limit)) {
             out.add(tree(e.json()));

@@ -45,4 +45,26 @@ public final class Requests {
             throw new HttpProblem(400, e.getMessage());
         }
     }
+
+    /**
+     * An integer query parameter within [min, max], {@code dflt} when absent.
+     *
+     * @throws HttpProblem 400 naming the parameter and the range when it is not such a number
+     */
+    public static int intParam(io.javalin.http.Context ctx, String name, int dflt, int min, int max) {
+        String text = ctx.queryParam(name);
+        if (text == null) {
+            return dflt;
+        }
+        try {
+            int v = Integer.parseInt(text.trim());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new HttpProblem(400, name + " was '" + shorten(text) + "' but must be a whole number from " + min
+                + " to " + max);
+    }
 }
