@@ -12,6 +12,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -25,6 +26,10 @@ public final class HttpDelivery {
     static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
     /** Answer bodies shown in a reason only when they are a bare error code, e.g. Slack's {@code rate_limited}. */
     private static final Pattern ERROR_CODE = Pattern.compile("[a-z][a-z_]{1,39}");
+    /** What a vendor's error-code reader may put in a reason: a short label and code, e.g. {@code twilio error 21211}. */
+    private static final Pattern VENDOR_CODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_. -]{0,39}");
+    /** Answer bodies longer than this are not given to a vendor's error-code reader. */
+    private static final int MAX_ERROR_BODY = 64 * 1024;
 
     private final HttpClient client;
     private final Duration timeout;
@@ -38,6 +43,18 @@ public final class HttpDelivery {
 
     /** Sends the request (its timeout set here) and classifies the answer. */
     public SendOutcome send(HttpRequest.Builder request) {
+        return send(request, body -> null);
+    }
+
+    /**
+     * Sends the request and classifies the answer like {@link #send(HttpRequest.Builder)}; the reason of a failure
+     * also shows the far side's error code that {@code errorCode} reads from the answer's body (e.g. Twilio's
+     * {@code {"code":21211,...}} as {@code twilio error 21211}), for vendors whose error bodies are JSON. The reader
+     * returns null when the body has no code; what it returns is shown only when it is a short token of letters,
+     * digits, spaces, {@code _ . -} (at most 40 characters), so that it cannot carry the body's text (which may quote
+     * a recipient) into the reason.
+     */
+    public SendOutcome send(HttpRequest.Builder request, Function<String, String> errorCode) {
         HttpResponse<String> r;
         try {
             r = client.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
@@ -51,20 +68,43 @@ public final class HttpDelivery {
             Thread.currentThread().interrupt();
             return new SendOutcome.Retry("interrupted", 0, null);
         }
-        return outcome(r.statusCode(), r.headers().firstValue("Retry-After"), r.body(), Instant.now());
+        return outcome(r.statusCode(), r.headers().firstValue("Retry-After"), r.body(), Instant.now(), errorCode);
     }
 
     /** The outcome of an answer: see the class comment. */
     static SendOutcome outcome(int status, Optional<String> retryAfter, String body, Instant now) {
+        return outcome(status, retryAfter, body, now, b -> null);
+    }
+
+    /** The outcome of an answer, its reason showing the vendor's error code read by {@code errorCode} if any. */
+    static SendOutcome outcome(int status, Optional<String> retryAfter, String body, Instant now,
+                               Function<String, String> errorCode) {
         if (status >= 200 && status < 300) {
             return new SendOutcome.Delivered(status);
         }
         String code = body == null ? "" : body.strip();
-        String reason = "http " + status + (ERROR_CODE.matcher(code).matches() ? " " + code : "");
+        if (!ERROR_CODE.matcher(code).matches()) {
+            code = vendorCode(body, errorCode);
+        }
+        String reason = "http " + status + (code != null ? " " + code : "");
         if (status == 408 || status == 429 || status >= 500) {
             return new SendOutcome.Retry(reason, status, retryAfter.map(v -> retryAfter(v, now)).orElse(null));
         }
         return new SendOutcome.Rejected(reason, status);
+    }
+
+    /** The vendor's error code read from the body, or null when there is none or it is not a short token. */
+    private static String vendorCode(String body, Function<String, String> errorCode) {
+        if (body == null || body.isEmpty() || body.length() > MAX_ERROR_BODY) {
+            return null;
+        }
+        String code;
+        try {
+            code = errorCode.apply(body);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        return code != null && VENDOR_CODE.matcher(code).matches() ? code.strip() : null;
     }
 
     /** {@code Retry-After} as seconds or an HTTP date, within [0, 1 h]; null when it cannot be read. */
