@@ -55,6 +55,8 @@ public final class Dispatcher implements AutoCloseable {
     private final Map<String, CircuitBreaker> breakers = new HashMap<>();
     private final Map<String, Bulkhead> bulkheads = new HashMap<>();
     private final ExecutorService sends = Executors.newVirtualThreadPerTaskExecutor();
+    /** Each receiver's latest failure reason, quoted while its circuit is open. */
+    private final Map<String, String> lastFailure = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Dispatcher(StateStore state, Map<String, Receiver> receivers, CoordinatorContacts contacts,
                       IncidentLog incidents, DeliveryMetrics metrics, RetryPolicy policy, Clock clock, String consumer) {
@@ -106,7 +108,8 @@ public final class Dispatcher implements AutoCloseable {
             Bulkhead bulkhead = bulkheads.get(receiver.name());
             if (!breaker.tryAcquirePermission()) {
                 metrics.attempt(receiver, "circuit_open", 0, clock.instant(), null);
-                failed(item, d, "circuit open after repeated failures", null);
+                failed(item, d, "circuit open after repeated failures, the latest "
+                        + lastFailure.getOrDefault(receiver.name(), "unknown"), null);
                 continue;
             }
             if (!bulkhead.tryAcquirePermission()) {
@@ -152,6 +155,7 @@ public final class Dispatcher implements AutoCloseable {
             }
             case SendOutcome.Retry retry -> {
                 breaker.onError(took, TimeUnit.NANOSECONDS, new DeliveryFailure(retry.reason()));
+                lastFailure.put(receiver.name(), retry.reason());
                 metrics.attempt(receiver, "retry", retry.status(), now, null);
                 failed(item, d, retry.reason(), retry.retryAfter());
             }

@@ -24,20 +24,20 @@ import java.util.concurrent.Executors;
  * A vendor stand-in for the HTTP channel tests: the JDK's HttpServer on 127.0.0.1 and a free port, recording every
  * request and answering as its {@link Responder} decides, optionally after a delay.
  */
-final class HttpChannelReceiver implements AutoCloseable {
+public final class HttpChannelReceiver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One request as it arrived. */
-    record Request(String method, String path, String query, Headers headers, byte[] body) {
-        String header(String name) {
+    public record Request(String method, String path, String query, Headers headers, byte[] body) {
+        public String header(String name) {
             return headers.getFirst(name);
         }
 
-        String text() {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
 
-        JsonNode json() {
+        public JsonNode json() {
             try {
                 return JSON.readTree(body);
             } catch (IOException e) {
@@ -47,25 +47,25 @@ final class HttpChannelReceiver implements AutoCloseable {
     }
 
     /** An answer: status, headers, body, and how long to wait before giving it. */
-    record Response(int status, Map<String, String> headers, String body, Duration delay) {
-        static Response of(int status, String body) {
+    public record Response(int status, Map<String, String> headers, String body, Duration delay) {
+        public static Response of(int status, String body) {
             return new Response(status, Map.of(), body, Duration.ZERO);
         }
 
-        Response withHeader(String name, String value) {
+        public Response withHeader(String name, String value) {
             Map<String, String> h = new java.util.LinkedHashMap<>(headers);
             h.put(name, value);
             return new Response(status, h, body, delay);
         }
 
-        Response after(Duration d) {
+        public Response after(Duration d) {
             return new Response(status, headers, body, d);
         }
     }
 
     /** Decides the answer to a request. */
-    interface Responder {
-        Response respond(Request request) throws Exception;
+    public interface Responder {
+        public Response respond(Request request) throws Exception;
     }
 
     private final HttpServer server;
@@ -82,7 +82,7 @@ final class HttpChannelReceiver implements AutoCloseable {
         server.start();
     }
 
-    static HttpChannelReceiver start(Responder responder) {
+    public static HttpChannelReceiver start(Responder responder) {
         try {
             return new HttpChannelReceiver(responder);
         } catch (IOException e) {
@@ -91,25 +91,25 @@ final class HttpChannelReceiver implements AutoCloseable {
     }
 
     /** Answers later requests with another responder. */
-    void respondWith(Responder r) {
+    public void respondWith(Responder r) {
         responder = r;
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         return List.copyOf(requests);
     }
 
     /** What went wrong in the responder (its check of a request failed), answered with status 599. */
-    List<String> failures() {
+    public List<String> failures() {
         return List.copyOf(failures);
     }
 
     /** The one request received so far. */
-    Request only() {
+    public Request only() {
         if (requests.size() != 1) {
             throw new AssertionError("expected one request, got " + requests.size());
         }
@@ -117,7 +117,7 @@ final class HttpChannelReceiver implements AutoCloseable {
     }
 
     /** A URL on 127.0.0.1 where nothing listens (a port just freed). */
-    static URI closedPort(String path) {
+    public static URI closedPort(String path) {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return URI.create("http://127.0.0.1:" + s.getLocalPort() + path);
         } catch (IOException e) {
