@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class VigilServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
 
+    private final io.vigil.server.notify.Notifications notifications;
     private final StorageEngine engine;
     private final StorageBackend backend;
     private final io.vigil.server.calendar.FeedPoller feedPoller;
@@ -44,9 +45,11 @@ public final class VigilServer implements AutoCloseable {
 
     private VigilServer(StorageEngine engine, StorageBackend backend, io.vigil.server.calendar.FeedPoller feedPoller,
                         io.vigil.server.calendar.WeddingHealthMonitor weddingHealth,
-                        io.vigil.alerting.service.AlertingService alerting, HttpApi http, FileLock lock,
+                        io.vigil.alerting.service.AlertingService alerting,
+                        io.vigil.server.notify.Notifications notifications, HttpApi http, FileLock lock,
                         FileChannel lockChannel, Path adminKeyFile, int port) {
         this.alerting = alerting;
+        this.notifications = notifications;
         this.feedPoller = feedPoller;
         this.weddingHealth = weddingHealth;
         this.engine = engine;
@@ -139,19 +142,24 @@ public final class VigilServer implements AutoCloseable {
         io.vigil.alerting.service.AlertingService alerting = new io.vigil.alerting.service.AlertingService(state,
                 ruleEvaluator, calendar, backend.lease("alerting"), clock, alertingRules(config),
                 io.vigil.alerting.lifecycle.LifecycleConfig.DEFAULTS).start();
+        java.util.function.Supplier<io.vigil.alerting.lifecycle.AckLinks> ackLinks =
+                () -> new io.vigil.alerting.lifecycle.AckLinks(io.vigil.server.alerting.AckSecrets.resolve(state, env));
         io.vigil.server.alerting.AlertRoutes alertRoutes = new io.vigil.server.alerting.AlertRoutes(state, calendar,
-                () -> new io.vigil.alerting.lifecycle.AckLinks(io.vigil.server.alerting.AckSecrets.resolve(state, env)),
-                ruleEvaluator, alerting::rulesInForce, HttpApi::keyName);
+                ackLinks, ruleEvaluator, alerting::rulesInForce, HttpApi::keyName);
+        io.vigil.server.notify.Notifications notifications = io.vigil.server.notify.Notifications.start(
+                config.notifications(), state, backend.weddingStore(), engine, env, clock, nodeId, ackLinks);
+        alerting.whenIntentsWritten(notifications.service()::wake);
         HttpApi http = new HttpApi(new HttpApi.Parts(engine, queries,
                 new RemoteWriteDecoder(rules, clock, (int) Math.min(256L << 20, maxBody * 4L), 1 << 20),
                 new OtlpMetricsDecoder(rules, clock), new JsonBatchDecoder(rules, clock), keys,
                 config.server().maxBodyBytes(), config.server().maxConcurrentIngest(),
                 new HttpApi.NodeInfo(nodeId, config.storage().backend(), alerting::evaluating), calendar, feedPoller::status,
-                weddingHealth, alertRoutes, alerting::ingested));
+                weddingHealth, alertRoutes, notifications.routes(), alerting::ingested));
         int bound;
         try {
             bound = http.start(bind, port);
         } catch (RuntimeException e) {
+            notifications.service().close();
             alerting.close();
             weddingHealth.close();
             feedPoller.close();
@@ -162,8 +170,8 @@ public final class VigilServer implements AutoCloseable {
         }
         LOG.info("Vigil node {} listening on http://{}:{} (WAL in {}, {}, {} series known, keys: {})", nodeId, bind,
                 bound, dataDir, backend.describe(), engine.registry().size(), keys.describe());
-        return new VigilServer(engine, backend, feedPoller, weddingHealth, alerting, http, lock, lockChannel,
-                adminKeyFile, bound);
+        return new VigilServer(engine, backend, feedPoller, weddingHealth, alerting, notifications, http, lock,
+                lockChannel, adminKeyFile, bound);
     }
 
     public int port() {
@@ -216,6 +224,7 @@ public final class VigilServer implements AutoCloseable {
     public void close() {
         http.close();
         alerting.close();
+        notifications.service().close();
         weddingHealth.close();
         feedPoller.close();
         engine.close();

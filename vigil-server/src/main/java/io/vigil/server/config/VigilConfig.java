@@ -20,16 +20,18 @@ import java.util.List;
  * @param auth API keys
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record VigilConfig(Server server, Storage storage, Auth auth, Calendar calendar, Alerting alerting) {
+public record VigilConfig(Server server, Storage storage, Auth auth, Calendar calendar, Alerting alerting,
+                          io.vigil.notify.config.NotificationsConfig notifications) {
 
-    public static final VigilConfig DEFAULTS = new VigilConfig(null, null, null, null, null);
+    public static final VigilConfig DEFAULTS = new VigilConfig(null, null, null, null, null, null);
 
-    /** A config without an alerting section (the built-in default rules). */
+    /** A config without an alerting section (the built-in default rules) and no notification receivers. */
     public VigilConfig(Server server, Storage storage, Auth auth, Calendar calendar) {
-        this(server, storage, auth, calendar, null);
+        this(server, storage, auth, calendar, null, null);
     }
 
     public VigilConfig {
+        notifications = notifications == null ? io.vigil.notify.config.NotificationsConfig.NONE : notifications;
         alerting = alerting == null ? new Alerting(null) : alerting;
         calendar = calendar == null ? new Calendar(null, null, null, null, null, null) : calendar;
         server = server == null ? new Server(null, null, null, null) : server;
@@ -284,6 +286,7 @@ public record VigilConfig(Server server, Storage storage, Auth auth, Calendar ca
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
+        problems.addAll(config.notifications().problems());
         java.util.Set<String> feedNames = new java.util.HashSet<>();
         for (int i = 0; i < config.calendar().feeds().size(); i++) {
             Feed f = config.calendar().feeds().get(i);

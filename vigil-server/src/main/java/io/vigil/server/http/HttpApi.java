@@ -31,6 +31,7 @@ public final class HttpApi implements AutoCloseable {
                         java.util.function.Supplier<java.util.List<io.vigil.server.calendar.FeedPoller.FeedStatus>> feeds,
                         io.vigil.server.calendar.WeddingHealthMonitor weddingHealth,
                         io.vigil.server.alerting.AlertRoutes alerts,
+                        io.vigil.server.notify.NotificationRoutes notifications,
                         java.util.function.Consumer<io.vigil.core.WriteBatch> ingested) {}
 
     /** This node's identity, and whether it evaluates alerts now (holds the {@code alerting} lease). */
@@ -86,6 +87,10 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.put("/api/v1/rules/{id}", alerts::putRule);
             cfg.routes.delete("/api/v1/rules/{id}", alerts::deleteRule);
             cfg.routes.get("/api/v1/slo", alerts::errorBudgets);
+            io.vigil.server.notify.NotificationRoutes notifications = parts.notifications();
+            cfg.routes.get("/api/v1/incidents", notifications::incidents);
+            cfg.routes.get("/api/v1/incidents/{id}", notifications::incident);
+            cfg.routes.get("/api/v1/notifications", notifications::status);
             cfg.routes.get("/api/v1/integrations", ctx -> ctx.json(
                     io.vigil.server.calendar.IntegrationsJson.write(parts.feeds().get())));
             cfg.routes.get("/api/v1/settings", weddings::settings);
