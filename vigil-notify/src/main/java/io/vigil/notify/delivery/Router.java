@@ -8,6 +8,7 @@ import io.vigil.notify.incident.IncidentLog;
 import io.vigil.notify.routing.RoutingTree;
 import io.vigil.store.StateStore;
 import io.vigil.store.StateStore.OutboxItem;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,11 @@ import org.slf4j.LoggerFactory;
 public final class Router {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
     static final Duration CLAIM = Duration.ofSeconds(30);
+    /**
+     * Intents older than this when routed (written while no receiver was configured, or while delivery was down for
+     * long) are set aside as dead letters rather than sent: an hour-old page helps nobody and a backlog would flood.
+     */
+    public static final Duration MAX_AGE = Duration.ofHours(1);
 
     private final StateStore state;
     private final RoutingTree tree;
@@ -32,11 +38,13 @@ public final class Router {
     private final Map<String, Receiver> receivers;
     private final IncidentLog incidents;
     private final String consumer;
+    private final Clock clock;
     private final Set<String> unconfigured = ConcurrentHashMap.newKeySet();
 
     public Router(StateStore state, RoutingTree tree, MessageBuilder messages, Map<String, Receiver> receivers,
-                  IncidentLog incidents, String consumer) {
+                  IncidentLog incidents, Clock clock, String consumer) {
         this.state = state;
+        this.clock = clock;
         this.tree = tree;
         this.messages = messages;
         this.receivers = Map.copyOf(receivers);
@@ -54,6 +62,10 @@ public final class Router {
             } catch (RuntimeException e) {
                 LOG.error("notification intent {} cannot be read and is set aside: {}", item.key(), e.getMessage());
                 state.deadLetter(item.id(), consumer, "unreadable intent");
+                continue;
+            }
+            if (Duration.between(intent.at(), clock.instant()).compareTo(MAX_AGE) > 0) {
+                state.deadLetter(item.id(), consumer, "older than " + MAX_AGE.toMinutes() + " min when routed");
                 continue;
             }
             route(intent);

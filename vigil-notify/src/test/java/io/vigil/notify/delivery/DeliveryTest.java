@@ -103,7 +103,7 @@ class DeliveryTest {
     NotificationService service(StateStore state, Map<String, Receiver> receivers) {
         IncidentLog incidents = new IncidentLog(state);
         Router router = new Router(state, RoutingTree.DEFAULT, new MessageBuilder(i -> "https://vigil.test/ack?t=1"),
-                receivers, incidents, "node-a");
+                receivers, incidents, Clock.systemUTC(), "node-a");
         Dispatcher dispatcher = new Dispatcher(state, receivers, new CoordinatorContacts(store.weddings()), incidents,
                 new DeliveryMetrics(metrics::add), FAST, Clock.systemUTC(), "node-a");
         NotificationService s = new NotificationService(router, dispatcher).start();

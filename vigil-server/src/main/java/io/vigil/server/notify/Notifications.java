@@ -57,13 +57,19 @@ public record Notifications(NotificationService service, NotificationRoutes rout
         }
         IncidentLog incidents = new IncidentLog(state);
         Router router = new Router(state, tree, new MessageBuilder(ackLinks(config.publicUrl(), links, clock)),
-                receivers, incidents, nodeId);
+                receivers, incidents, clock, nodeId);
         Dispatcher dispatcher = new Dispatcher(state, receivers, new CoordinatorContacts(weddings), incidents,
                 new DeliveryMetrics(engine::write), RetryPolicy.DEFAULT, clock, nodeId);
-        NotificationService service = new NotificationService(router, dispatcher).start();
+        NotificationService service = new NotificationService(router, dispatcher);
         Map<String, String> types = new TreeMap<>();
         receivers.forEach((name, r) -> types.put(name, r.channel().type()));
-        LOG.info("notifications: {} receivers configured: {}", receivers.size(), types.keySet());
+        if (receivers.isEmpty()) {
+            LOG.info("notifications: no receivers configured; notification intents stay in the outbox, nothing is"
+                    + " sent (docs/notifications.md)");
+        } else {
+            service.start();
+            LOG.info("notifications: {} receivers configured: {}", receivers.size(), types.keySet());
+        }
         return new Notifications(service, new NotificationRoutes(state, incidents, service, types));
     }
 
