@@ -143,7 +143,8 @@ class StorageEngineTest {
             QueryEngine q = new QueryEngine(engine);
             List<String> by = List.of("route");
             for (boolean quantiles : new boolean[] {true, false}) {
-                var summary = q.summarize("http_latency_seconds", Map.of(), by, T0, T0 + 3_600_000, quantiles);
+                var summary = q.summarize("http_latency_seconds", Map.of(), by, new long[] {T0}, T0 + 3_600_000,
+                        quantiles).getFirst();
                 assertThat(summary.groups()).extracting(g -> g.labels().get("route")).containsExactly("/guests", "/photos");
                 for (Stat.Type type : Stat.Type.values()) {
                     if (type == Stat.Type.QUANTILE && !quantiles) {
@@ -157,7 +158,8 @@ class StorageEngineTest {
                     }
                 }
             }
-            var scalars = q.summarize("http_latency_seconds", Map.of(), by, T0, T0 + 3_600_000, false);
+            var scalars = q.summarize("http_latency_seconds", Map.of(), by, new long[] {T0}, T0 + 3_600_000, false)
+                    .getFirst();
             assertThat(scalars.groups().get(1).value(new Stat(Stat.Type.COUNT, 0))).isEqualTo(7);
             assertThatThrownBy(() -> scalars.groups().get(1).value(new Stat(Stat.Type.QUANTILE, 0.5)))
                     .isInstanceOf(IllegalStateException.class);

@@ -21,8 +21,9 @@ import java.util.TreeSet;
 /**
  * Evaluates rules at an instant against the query engine: one {@link Observation} per group of the rule's {@code by}
  * labels, with the condition after hysteresis, the value, the threshold and a short summary. Each window is queried
- * once per evaluation; {@link #evaluateAll} also shares queries between the rules it is given. Thread-safe (each call
- * keeps its own query results).
+ * once per evaluation; {@link #evaluateAll} also shares queries between the rules it is given, and reads the windows
+ * ending at the evaluation instant that share a query (an SLO's five) at once. Thread-safe (each call keeps its own
+ * query results).
  */
 public final class RuleEvaluator {
     private static final Stat ERROR_RATE = new Stat(Stat.Type.ERROR_RATE, 0);
@@ -48,12 +49,13 @@ public final class RuleEvaluator {
     }
 
     /**
-     * Evaluates rules at one instant, asking the engine once for a statistic that several of them read, and once for
-     * many rules that differ only in their filters' values (one rule per wedding, per vendor...). The observations
-     * are the same as from {@link #evaluate} rule by rule, in the order of the rules.
+     * Evaluates rules at one instant, asking the engine once for a statistic that several of them read, once for
+     * many rules that differ only in their filters' values (one rule per wedding, per vendor...), and once for the
+     * windows ending at {@code at} of one query (an SLO's 5m to 3d). The observations are the same as from
+     * {@link #evaluate} rule by rule (up to the order in which sums are added), in the order of the rules.
      */
     public List<Observation> evaluateAll(Collection<? extends Rule> rules, Instant at) {
-        WindowQueries queries = new WindowQueries(engine, rules);
+        WindowQueries queries = new WindowQueries(engine, rules, at);
         List<Observation> out = new ArrayList<>();
         for (Rule r : rules) {
             out.addAll(evaluate(r, at, queries));
@@ -61,7 +63,8 @@ public final class RuleEvaluator {
         return out;
     }
 
-    private List<Observation> evaluate(Rule rule, Instant at, WindowQueries queries) {
+    /** Evaluates one rule with the queries of an evaluation, which may already hold some of its windows. */
+    List<Observation> evaluate(Rule rule, Instant at, WindowQueries queries) {
         return switch (rule) {
             case ThresholdRule t -> threshold(t, at, queries);
             case SloRule s -> slo(s, at, queries);

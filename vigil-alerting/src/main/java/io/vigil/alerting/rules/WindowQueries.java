@@ -4,6 +4,8 @@ import io.vigil.core.Stat;
 import io.vigil.engine.query.QueryEngine;
 import io.vigil.engine.query.WindowSummary;
 import io.vigil.engine.query.WindowSummary.GroupSummary;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -27,7 +29,11 @@ import java.util.TreeSet;
  * together when there are at least {@value #BATCH_MIN} of them: one query grouped by the filter labels as well as the
  * rules' {@code by} labels, then sliced per rule. Each group of a slice is made of exactly the series the rule's own
  * filtered query would combine, so the values are the same; the engine is asked once instead of once per rule, and
- * it finds a rule's series by scanning every series of the metric. Not thread-safe.
+ * it finds a rule's series by scanning every series of the metric.
+ *
+ * <p>Given the rules and the instant of the evaluation, the windows ending then that the rules will ask of one read
+ * (an SLO's 5m, 30m, 1h, 6h and 3d) are read together the first time one of them is asked, in one read of the longest
+ * (one more for those of them that need percentiles). Not thread-safe.
  */
 final class WindowQueries {
     /** Fewer rules of one shape than this are queried one by one: a batch reads every series of the metric. */
@@ -36,31 +42,48 @@ final class WindowQueries {
     private static final Stat COUNT = new Stat(Stat.Type.COUNT, 0);
 
     private final QueryEngine engine;
-    private final Set<Shape> batched;
-    private final Map<Key, Answer> reads = new HashMap<>();
-    private final Map<Key, Batch> batches = new HashMap<>();
+    private final Set<Shape> batched = new HashSet<>();
+    private final Instant at;
+    /** Per read, the lengths of the windows ending {@link #at} that the rules ask of it: with percentiles? */
+    private final Map<Read, Map<Duration, Boolean>> planned = new HashMap<>();
+    private final Map<Key, Sliced> reads = new HashMap<>();
     private int queries;
 
-    /** Queries for rules evaluated one at a time. */
+    /** Queries for rules evaluated one at a time, each window read when it is first asked. */
     WindowQueries(QueryEngine engine) {
-        this(engine, List.of());
+        this(engine, List.of(), null);
     }
 
-    /** Queries for these rules evaluated together, batching the rules that differ only in their filters' values. */
-    WindowQueries(QueryEngine engine, Collection<? extends Rule> rules) {
+    /**
+     * Queries for these rules evaluated together at {@code at}, batching the rules that differ only in their filters'
+     * values and reading the windows ending at {@code at} that share a read together.
+     */
+    WindowQueries(QueryEngine engine, Collection<? extends Rule> rules, Instant at) {
         this.engine = engine;
+        this.at = at;
         Map<Shape, Set<Map<String, String>>> filterValues = new HashMap<>();
         for (Rule r : rules) {
             if (!r.filters().isEmpty()) {
                 filterValues.computeIfAbsent(Shape.of(r), s -> new HashSet<>()).add(r.filters());
             }
         }
-        batched = new HashSet<>();
         filterValues.forEach((shape, values) -> {
             if (values.size() >= BATCH_MIN) {
                 batched.add(shape);
             }
         });
+        for (Rule r : rules) {
+            Map<Duration, Boolean> lengths = planned.computeIfAbsent(read(r), k -> new HashMap<>());
+            switch (r) {
+                case ThresholdRule threshold -> lengths.merge(threshold.window(),
+                        threshold.stat().type() == Stat.Type.QUANTILE, Boolean::logicalOr);
+                case RegressionRule regression -> lengths.put(regression.window(), true);
+                case SloRule slo -> slo.pairs().forEach(p -> {
+                    lengths.putIfAbsent(p.longWindow(), false);
+                    lengths.putIfAbsent(p.shortWindow(), false);
+                });
+            }
+        }
     }
 
     /** A rule's query without its filter values: metric, filter label names, {@code by}. */
@@ -70,7 +93,13 @@ final class WindowQueries {
         }
     }
 
-    private record Key(String metric, Map<String, String> filters, List<String> by, long from, long to) {}
+    /**
+     * What one read selects and how its groups are split: a rule's own filters and {@code by}, or for a batch no
+     * filters and slices per value of the {@code sliced} labels.
+     */
+    private record Read(String metric, Map<String, String> filters, List<String> by, Set<String> sliced) {}
+
+    private record Key(Read read, long from, long to) {}
 
     /**
      * One read's groups (labels to summary, in the engine's order), the range it covered after alignment, and whether
@@ -89,8 +118,11 @@ final class WindowQueries {
         }
     }
 
-    /** A batch answer split by the values of the filter labels, the range the read covered, and with percentiles? */
-    private record Batch(Map<List<String>, Answer> slices, long fromMillis, long toMillis, boolean quantiles) {}
+    /**
+     * A read's answer split by the values of the sliced labels (one slice under no values when nothing is sliced),
+     * the range the read covered, and with percentiles?
+     */
+    private record Sliced(Map<List<String>, Answer> slices, long fromMillis, long toMillis, boolean quantiles) {}
 
     /** The statistic per group of the rule's series over the window, in the engine's group order; NaN: no data. */
     Map<Map<String, String>, Double> values(Rule rule, Stat stat, TimeWindow window) {
@@ -122,42 +154,67 @@ final class WindowQueries {
         return queries;
     }
 
-    private Answer answer(Rule rule, Stat stat, TimeWindow window) {
-        long from = window.from().toEpochMilli();
-        long to = window.to().toEpochMilli();
-        boolean quantiles = stat.type() == Stat.Type.QUANTILE;
+    private Read read(Rule rule) {
         Shape shape = Shape.of(rule);
-        if (!batched.contains(shape)) {
-            Key key = new Key(rule.metric(), rule.filters(), rule.by(), from, to);
-            Answer a = reads.get(key);
-            if (a == null || (quantiles && !a.quantiles())) {
-                a = run(key, quantiles);
-                reads.put(key, a);
-            }
-            return a;
-        }
-        List<String> groupBy = new ArrayList<>(rule.by());
-        shape.filterNames().stream().filter(l -> !groupBy.contains(l)).forEach(groupBy::add);
-        Key key = new Key(rule.metric(), Map.of(), List.copyOf(groupBy), from, to);
-        Batch b = batches.get(key);
-        if (b == null || (quantiles && !b.quantiles())) {
-            b = slice(run(key, quantiles), shape, quantiles);
-            batches.put(key, b);
-        }
-        Answer a = b.slices().get(filterValues(shape, rule.filters()));
-        return a != null ? a : new Answer(Map.of(), b.fromMillis(), b.toMillis(), b.quantiles());
+        return batched.contains(shape)
+                ? new Read(rule.metric(), Map.of(), rule.by(), shape.filterNames())
+                : new Read(rule.metric(), rule.filters(), rule.by(), Set.of());
     }
 
-    /** Splits a batch answer by the values of the filter labels, each slice grouped by the rules' {@code by} only. */
-    private static Batch slice(Answer whole, Shape shape, boolean quantiles) {
+    private Answer answer(Rule rule, Stat stat, TimeWindow window) {
+        boolean quantiles = stat.type() == Stat.Type.QUANTILE;
+        Read read = read(rule);
+        Key key = new Key(read, window.from().toEpochMilli(), window.to().toEpochMilli());
+        Sliced s = reads.get(key);
+        if (s == null || (quantiles && !s.quantiles())) {
+            readPlanned(read, window, quantiles);
+            s = reads.get(key);
+        }
+        if (s == null || (quantiles && !s.quantiles())) {
+            s = run(read, new long[] {key.from()}, key.to(), quantiles).getFirst();
+            reads.put(key, s);
+        }
+        Answer a = s.slices().get(filterValues(read.sliced(), rule.filters()));
+        return a != null ? a : new Answer(Map.of(), s.fromMillis(), s.toMillis(), s.quantiles());
+    }
+
+    /**
+     * When the window is one the rules will ask of this read at the evaluation instant, reads it together with the
+     * others that need percentiles as much and are not read yet.
+     */
+    private void readPlanned(Read read, TimeWindow window, boolean quantiles) {
+        Boolean percentiles = window.to().equals(at) ? planned.getOrDefault(read, Map.of()).get(window.length()) : null;
+        if (percentiles == null || (quantiles && !percentiles)) {
+            return;
+        }
+        long to = at.toEpochMilli();
+        long[] froms = planned.get(read).entrySet().stream()
+                .filter(e -> e.getValue().equals(percentiles))
+                .mapToLong(e -> at.minus(e.getKey()).toEpochMilli())
+                .filter(from -> {
+                    Sliced done = reads.get(new Key(read, from, to));
+                    return done == null || (percentiles && !done.quantiles());
+                })
+                .toArray();
+        List<Sliced> answers = run(read, froms, to, percentiles);
+        for (int i = 0; i < froms.length; i++) {
+            reads.put(new Key(read, froms[i], to), answers.get(i));
+        }
+    }
+
+    /** Splits a read's answer by the values of the sliced labels, each slice grouped by the rules' {@code by} only. */
+    private static Sliced slice(Answer whole, Read read, boolean quantiles) {
+        if (read.sliced().isEmpty()) {
+            return new Sliced(Map.of(List.of(), whole), whole.fromMillis(), whole.toMillis(), quantiles);
+        }
         Map<List<String>, Map<Map<String, String>, GroupSummary>> parts = new HashMap<>();
         for (var g : whole.groups().entrySet()) {
-            List<String> values = filterValues(shape, g.getKey());
+            List<String> values = filterValues(read.sliced(), g.getKey());
             if (values.contains(null)) {
                 continue; // series without one of the filter labels match no rule of this shape
             }
             Map<String, String> projected = new TreeMap<>();
-            for (String l : shape.by()) {
+            for (String l : read.by()) {
                 String v = g.getKey().get(l);
                 if (v != null) {
                     projected.put(l, v);
@@ -174,24 +231,30 @@ final class WindowQueries {
             sorted.forEach(e -> ordered.put(e.getKey(), e.getValue()));
             out.put(values, new Answer(ordered, whole.fromMillis(), whole.toMillis(), quantiles));
         });
-        return new Batch(out, whole.fromMillis(), whole.toMillis(), quantiles);
+        return new Sliced(out, whole.fromMillis(), whole.toMillis(), quantiles);
     }
 
-    private static List<String> filterValues(Shape shape, Map<String, String> labels) {
-        List<String> values = new ArrayList<>(shape.filterNames().size());
-        for (String l : shape.filterNames()) {
+    private static List<String> filterValues(Set<String> names, Map<String, String> labels) {
+        List<String> values = new ArrayList<>(names.size());
+        for (String l : names) {
             values.add(labels.get(l));
         }
         return values;
     }
 
-    private Answer run(Key k, boolean quantiles) {
+    /** One read of the windows [from, to) for each of {@code froms}, sliced; in the order of {@code froms}. */
+    private List<Sliced> run(Read read, long[] froms, long to, boolean quantiles) {
         queries++;
-        WindowSummary r = engine.summarize(k.metric, k.filters, k.by, k.from, k.to, quantiles);
-        Map<Map<String, String>, GroupSummary> out = new LinkedHashMap<>(r.groups().size() * 2);
-        for (GroupSummary g : r.groups()) {
-            out.put(g.labels(), g);
+        List<String> groupBy = new ArrayList<>(read.by());
+        read.sliced().stream().filter(l -> !groupBy.contains(l)).forEach(groupBy::add);
+        List<Sliced> out = new ArrayList<>(froms.length);
+        for (WindowSummary r : engine.summarize(read.metric(), read.filters(), groupBy, froms, to, quantiles)) {
+            Map<Map<String, String>, GroupSummary> groups = new LinkedHashMap<>(r.groups().size() * 2);
+            for (GroupSummary g : r.groups()) {
+                groups.put(g.labels(), g);
+            }
+            out.add(slice(new Answer(groups, r.fromMillis(), r.toMillis(), quantiles), read, quantiles));
         }
-        return new Answer(out, r.fromMillis(), r.toMillis(), quantiles);
+        return out;
     }
 }

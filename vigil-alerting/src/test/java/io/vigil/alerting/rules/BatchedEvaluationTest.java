@@ -89,7 +89,7 @@ class BatchedEvaluationTest {
             TimeWindow window = TimeWindow.ending(AT, Duration.ofMinutes(5));
             Stat p95 = Stat.parse("p95");
 
-            WindowQueries batched = new WindowQueries(data.query, thresholds);
+            WindowQueries batched = new WindowQueries(data.query, thresholds, AT);
             WindowQueries single = new WindowQueries(data.query);
             for (Rule r : thresholds) {
                 assertThat(batched.values(r, p95, window)).isEqualTo(single.values(r, p95, window));
@@ -99,7 +99,7 @@ class BatchedEvaluationTest {
             assertThat(batched.queries()).isEqualTo(1);
             assertThat(single.queries()).isEqualTo(thresholds.size());
 
-            WindowQueries few = new WindowQueries(data.query, thresholds.subList(0, WindowQueries.BATCH_MIN - 1));
+            WindowQueries few = new WindowQueries(data.query, thresholds.subList(0, WindowQueries.BATCH_MIN - 1), AT);
             thresholds.subList(0, WindowQueries.BATCH_MIN - 1).forEach(r -> few.values(r, p95, window));
             assertThat(few.queries()).isEqualTo(WindowQueries.BATCH_MIN - 1);
         }

@@ -11,7 +11,9 @@ import io.vigil.alerting.Severity;
 import io.vigil.core.Labels;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -196,6 +198,53 @@ class SloRuleEvaluationTest {
         queries.traffic(rule, sixHours);
 
         assertThat(queries.queries()).isEqualTo(1);
+    }
+
+    @Test
+    void evaluatedTogether_anSloReadsAllItsWindowsInOneQuery_andObservesWhatItObservesAlone() {
+        for (String client : new String[] {"mobile", "web"}) {
+            data.requests(UPLOADS, ago(Duration.ofDays(2)), Labels.of("client", client), 20_000, 4);
+        }
+        data.requests(UPLOADS, ago(Duration.ofMinutes(50)), Labels.of("client", "mobile"), 9_500, 500);
+        data.requests(UPLOADS, ago(Duration.ofMinutes(2)), Labels.of("client", "mobile"), 1_000, 0);
+        data.requests(UPLOADS, ago(Duration.ofHours(3)), Labels.of("client", "web"), 950, 50);
+        data.requests(UPLOADS, ago(Duration.ofMinutes(10)), Labels.of("client", "web"), 47, 3);
+        data.requests(UPLOADS, ago(Duration.ofMinutes(5)), Labels.of("client", "web"), 200, 10); // on the 5m start
+        List<SloRule> rules = List.of(slo(), slo("client"));
+        WindowQueries together = new WindowQueries(data.query, rules, AT);
+        WindowQueries alone = new WindowQueries(data.query);
+
+        List<Observation> found = rules.stream().flatMap(r -> evaluator.evaluate(r, AT, together).stream()).toList();
+        rules.forEach(r -> evaluator.evaluate(r, AT, alone));
+
+        assertThat(found).isEqualTo(rules.stream().flatMap(r -> evaluator.evaluate(r, AT).stream()).toList())
+                .isEqualTo(evaluator.evaluateAll(rules, AT));
+        assertThat(found).extracting(o -> o.labels() + " " + o.condition() + " " + o.severity() + ": " + o.summary())
+                .containsExactly("{} BREACHING HIGH: burn 45.9x (6h) and 10.3x (30m) > 6.0x",
+                        "{client=mobile} BREACHING LOW: burn 16.3x (3d) and 45.5x (6h) > 1.0x",
+                        "{client=web} BREACHING CRITICAL: burn 50.0x (1h) and 47.6x (5m) > 14.4x");
+        assertThat(together.queries()).as("one per metric, filters and by").isEqualTo(2);
+        assertThat(alone.queries()).as("one per window").isEqualTo(10);
+    }
+
+    @Test
+    void evaluatedTogether_sloRulesPerWeddingShareOneQueryOfAllTheirWindows() {
+        List<SloRule> rules = new ArrayList<>();
+        for (int w = 0; w < WindowQueries.BATCH_MIN; w++) {
+            Labels wedding = Labels.of("wedding_id", "w-" + w);
+            data.requests(UPLOADS, ago(Duration.ofHours(2)), wedding, 1_000, w);
+            data.requests(UPLOADS, ago(Duration.ofMinutes(3)), wedding, 1_000, 3 * w % 7);
+            rules.add(new SloRule(RuleBasics.of("slo.w-" + w, "Photo upload SLO", UPLOADS, Duration.ZERO)
+                    .withFilters(Map.of("wedding_id", "w-" + w)), 0.999, SloRule.DEFAULT_PERIOD,
+                    BurnRatePair.WORKBOOK, 100));
+        }
+        WindowQueries together = new WindowQueries(data.query, rules, AT);
+
+        List<Observation> found = rules.stream().flatMap(r -> evaluator.evaluate(r, AT, together).stream()).toList();
+
+        assertThat(found).isEqualTo(rules.stream().flatMap(r -> evaluator.evaluate(r, AT).stream()).toList());
+        assertThat(found).extracting(Observation::condition).contains(Condition.BREACHING, Condition.CLEAR);
+        assertThat(together.queries()).isEqualTo(1);
     }
 
     @Test

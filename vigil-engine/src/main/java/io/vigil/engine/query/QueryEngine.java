@@ -8,6 +8,8 @@ import io.vigil.engine.Series;
 import io.vigil.engine.StorageEngine;
 import io.vigil.store.Tier;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,137 +37,212 @@ public final class QueryEngine {
     /** Runs a query. @throws IllegalArgumentException when the request cannot be answered as asked */
     public QueryResult query(QueryRequest q) {
         boolean distributions = q.stat().type() == Stat.Type.QUANTILE;
-        Collected c = collect(q.metric(), q.filters(), q.groupBy(), q.fromMillis(), q.toMillis(), q.stepMillis(),
-                distributions);
+        long from = alignDown(q.fromMillis());
+        long to = alignUp(q.toMillis());
+        long step = q.stepMillis();
+        long[] starts;
+        if (step == 0) {
+            starts = new long[] {from};
+        } else {
+            starts = new long[(int) ((to - from + step - 1) / step)];
+            for (int w = 0; w < starts.length; w++) {
+                starts[w] = from + w * step;
+            }
+            to = from + starts.length * step;
+        }
+        Collected c = collect(q.metric(), q.filters(), q.groupBy(), starts, to, false, distributions);
         List<QueryResult.Group> out = new ArrayList<>(c.groups.size());
         for (Map.Entry<Labels, Group> e : c.groups.entrySet()) {
             Group g = e.getValue();
-            if (q.stepMillis() == 0) {
-                out.add(new QueryResult.Group(e.getKey().toMap(), g.value(q.stat(), 0, c.windowSeconds), null));
+            if (step == 0) {
+                out.add(new QueryResult.Group(e.getKey().toMap(), g.value(q.stat(), 0, c.seconds(0)), null));
             } else {
-                List<double[]> points = new ArrayList<>(c.windows);
-                for (int w = 0; w < c.windows; w++) {
-                    points.add(new double[] {(c.from + w * c.step) / 1000.0, g.value(q.stat(), w, c.windowSeconds)});
+                List<double[]> points = new ArrayList<>(starts.length);
+                for (int w = 0; w < starts.length; w++) {
+                    points.add(new double[] {starts[w] / 1000.0, g.value(q.stat(), w, c.seconds(w))});
                 }
                 out.add(new QueryResult.Group(e.getKey().toMap(), Double.NaN, points));
             }
         }
         out.sort(Comparator.comparing(gr -> gr.labels().toString()));
-        return new QueryResult(out, c.from, c.to, distributions && c.bucketBounded);
+        return new QueryResult(out, from, to, distributions && c.bucketBounded);
     }
 
     /**
-     * Every statistic of each group over one window, from a single read: what several queries of the same series and
-     * window (a percentile and the traffic behind it, an error rate and the request rate) would each read again.
+     * Every statistic of each group over each of several windows that end together (the 5m to 3d windows of an SLO
+     * evaluated now), from a single read of the longest: what several queries of the same series (a percentile and
+     * the traffic behind it, an error rate and the request rate, the same over a shorter window) would each read
+     * again. Each window's summary is what its own queries would answer, up to the order in which sums are added.
      * Percentiles only when {@code quantiles}: without, the sketches are neither decoded nor merged.
      *
-     * @param from inclusive start, epoch milliseconds (aligned to 10 s as a query's)
-     * @param to exclusive end, epoch milliseconds
+     * @param froms the windows' inclusive starts, epoch milliseconds (aligned to 10 s as a query's), in any order; at
+     *     least one
+     * @param to the windows' common exclusive end, epoch milliseconds
+     * @return one summary per start, in the order of {@code froms}
      */
-    public WindowSummary summarize(String metric, Map<String, String> filters, List<String> groupBy, long from,
-                                   long to, boolean quantiles) {
-        Collected c = collect(metric, filters, groupBy, from, to, 0, quantiles);
-        List<WindowSummary.GroupSummary> out = new ArrayList<>(c.groups.size());
-        for (Map.Entry<Labels, Group> e : c.groups.entrySet()) {
-            Group g = e.getValue();
-            out.add(new WindowSummary.GroupSummary(e.getKey().toMap(), stat -> {
-                if (stat.type() == Stat.Type.QUANTILE && !quantiles) {
-                    throw new IllegalStateException("this summary was made without percentiles");
-                }
-                return g.value(stat, 0, c.windowSeconds);
-            }));
+    public List<WindowSummary> summarize(String metric, Map<String, String> filters, List<String> groupBy,
+                                         long[] froms, long to, boolean quantiles) {
+        if (froms.length == 0) {
+            throw new IllegalArgumentException("at least one window is needed");
         }
-        out.sort(Comparator.comparing(gr -> gr.labels().toString()));
-        return new WindowSummary(out, c.from, c.to, quantiles);
+        long[] starts = Arrays.stream(froms).map(QueryEngine::alignDown).sorted().distinct().toArray();
+        long end = alignUp(to);
+        Collected c = collect(metric, filters, groupBy, starts, end, true, quantiles);
+        List<Map.Entry<Map<String, String>, Group>> sorted = new ArrayList<>(c.groups.size());
+        c.groups.forEach((labels, g) -> sorted.add(Map.entry(Collections.unmodifiableMap(labels.toMap()), g)));
+        sorted.sort(Comparator.comparing(e -> e.getKey().toString()));
+        List<WindowSummary> out = new ArrayList<>(froms.length);
+        for (long from : froms) {
+            int w = Arrays.binarySearch(starts, alignDown(from));
+            double seconds = c.seconds(w);
+            List<WindowSummary.GroupSummary> groups = new ArrayList<>(sorted.size());
+            for (Map.Entry<Map<String, String>, Group> e : sorted) {
+                Group g = e.getValue();
+                groups.add(new WindowSummary.GroupSummary(e.getKey(), stat -> {
+                    if (stat.type() == Stat.Type.QUANTILE && !quantiles) {
+                        throw new IllegalStateException("this summary was made without percentiles");
+                    }
+                    return g.value(stat, w, seconds);
+                }));
+            }
+            out.add(new WindowSummary(groups, starts[w], end, quantiles));
+        }
+        return out;
     }
 
-    /** The groups of a query, each with its per-window aggregates, and the range covered after alignment. */
-    private record Collected(Map<Labels, Group> groups, long from, long to, long step, int windows,
-                             double windowSeconds, boolean bucketBounded) {}
-
-    private Collected collect(String metric, Map<String, String> filters, List<String> groupBy, long fromMillis,
-                              long toMillis, long step, boolean distributions) {
-        List<Series> matched = select(metric, filters);
-        long from = Tier.TEN_SECONDS.bucketStart(fromMillis);
-        long to = -Tier.TEN_SECONDS.bucketStart(-toMillis);
-        int windows = step == 0 ? 1 : (int) ((to - from + step - 1) / step);
-        if (step > 0) {
-            to = from + windows * step;
+    /**
+     * The groups of a read, each with its per-window aggregates; window {@code w} starts at {@code starts[w]} and
+     * ends at the next start (steps) or at {@code to} (nested windows).
+     */
+    private record Collected(Map<Labels, Group> groups, long[] starts, long to, boolean nested,
+                             boolean bucketBounded) {
+        double seconds(int w) {
+            long end = nested || w + 1 == starts.length ? to : starts[w + 1];
+            return (end - starts[w]) / 1000.0;
         }
+    }
+
+    /**
+     * Reads the matched series over [starts[0], to) once, merging each series' buckets per segment between
+     * consecutive starts, then builds every window from its segments: window {@code w} is segment {@code w} alone
+     * ({@code nested} false: the steps of a query) or segments {@code w} to the last (nested windows ending at
+     * {@code to}). Each window of a group gets its own aggregate, so no window sees another's merges.
+     *
+     * @param starts ascending, distinct, aligned to 10 s
+     */
+    private Collected collect(String metric, Map<String, String> filters, List<String> groupBy, long[] starts,
+                              long to, boolean nested, boolean distributions) {
+        List<Series> matched = select(metric, filters);
+        int windows = starts.length;
         Map<Long, Series> byId = new HashMap<>(matched.size() * 2);
         long[] ids = new long[matched.size()];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = matched.get(i).id();
             byId.put(ids[i], matched.get(i));
         }
-        Map<Long, Aggregate[]> perSeries = new HashMap<>(matched.size() * 2);
-        final long windowFrom = from;
-        final int windowCount = windows;
-        Map<Long, Aggregate> beforeFrom = new HashMap<>();
+        Map<Long, SeriesSegments> perSeries = new HashMap<>(matched.size() * 2);
         boolean counters = matched.stream().anyMatch(m -> m.kind() == MetricKind.COUNTER);
-        long readFrom = counters ? from - COUNTER_LOOKBACK_MILLIS : from;
+        long readFrom = counters ? starts[0] - COUNTER_LOOKBACK_MILLIS : starts[0];
         for (Piece piece : plan(readFrom, to)) {
             engine.read(piece.tier, ids, piece.from, piece.to, distributions, (seriesId, bucketStart, aggregate) -> {
                 MetricKind kind = byId.get(seriesId).kind();
-                if (bucketStart < windowFrom) {
-                    // Only the last counter value before the range is wanted, for the increase into the first window.
-                    if (kind == MetricKind.COUNTER) {
-                        beforeFrom.merge(seriesId, aggregate, (earlier, later) -> {
-                            earlier.merge(later, kind, false);
-                            return earlier;
-                        });
-                    }
+                int segment = segmentOf(starts, bucketStart);
+                // Before the range only the last counter value is wanted, for the increase into the first window.
+                if (bucketStart >= to || (segment < 0 && kind != MetricKind.COUNTER)) {
                     return;
                 }
-                int w = step == 0 ? 0 : (int) ((bucketStart - windowFrom) / step);
-                if (w >= windowCount) {
-                    return;
-                }
-                Aggregate[] slots = perSeries.computeIfAbsent(seriesId, k -> new Aggregate[windowCount]);
-                if (slots[w] == null) {
-                    slots[w] = aggregate;
-                } else {
-                    slots[w].merge(aggregate, kind, distributions);
-                }
+                perSeries.computeIfAbsent(seriesId, k -> new SeriesSegments(windows))
+                        .add(segment + 1, bucketStart, aggregate, kind, distributions);
             });
         }
         Map<Labels, Group> groups = new LinkedHashMap<>();
         boolean bucketBounded = false;
         for (Series s : matched) {
-            Aggregate[] slots = perSeries.get(s.id());
+            SeriesSegments segments = perSeries.get(s.id());
             Labels groupLabels = s.key().labels().keep(groupBy);
-            Group g = groups.computeIfAbsent(groupLabels, l -> new Group(windowCount));
-            if (slots == null) {
+            Group g = groups.computeIfAbsent(groupLabels, l -> new Group(windows));
+            if (segments == null) {
                 continue;
             }
             boolean error = ErrorClassifier.isError(s.key().labels());
-            Aggregate previous = beforeFrom.get(s.id());
-            for (int w = 0; w < windowCount; w++) {
-                Aggregate a = slots[w];
-                if (a == null) {
-                    continue;
+            boolean counter = s.kind() == MetricKind.COUNTER;
+            int before = segments.merged[0] != null ? 0 : -1; // the last segment with data before window w
+            for (int w = 0; w < windows; w++) {
+                // A counter's increase from its last sample before a window to the first inside it belongs to the
+                // window, as the increase from one segment to the next does; without it every boundary would lose
+                // one scrape interval of increase. A nested window looks back only as far as its own read would.
+                Aggregate previous = before >= 0
+                        && (!nested || segments.lastBucket[before] >= starts[w] - COUNTER_LOOKBACK_MILLIS)
+                        ? segments.merged[before] : null;
+                double volume = 0;
+                double rate = 0;
+                for (int i = w + 1; i <= (nested ? windows : w + 1); i++) {
+                    Aggregate a = segments.merged[i];
+                    if (a == null) {
+                        continue;
+                    }
+                    double seam = counter && previous != null
+                            ? counterIncrease(previous.lastValue(), a.firstValue()) : 0;
+                    previous = a;
+                    volume += volume(a, s.kind()) + seam;
+                    rate += rateVolume(a, s.kind()) + seam;
                 }
-                bucketBounded |= distributions && a.bucketBounded();
-                // A counter's increase from the last sample of the previous window to the first of this one belongs
-                // to this window; without it every window boundary would lose one scrape interval of increase.
-                double seam = s.kind() == MetricKind.COUNTER && previous != null
-                        ? counterIncrease(previous.lastValue(), a.firstValue()) : 0;
-                previous = a;
-                double volume = volume(a, s.kind()) + seam;
+                if (segments.merged[w + 1] != null) {
+                    before = w + 1;
+                }
                 g.total[w] += volume;
                 if (error) {
                     g.errors[w] += volume;
                 }
-                g.rate[w] += rateVolume(a, s.kind()) + seam;
-                if (g.combined[w] == null) {
-                    g.combined[w] = a;
+                g.rate[w] += rate;
+            }
+            // Only now, the seams above having read this series' segments: a group's first series lends them.
+            for (int i = 1; i <= windows; i++) {
+                Aggregate a = segments.merged[i];
+                if (a == null) {
+                    continue;
+                }
+                bucketBounded |= distributions && a.bucketBounded();
+                if (g.segments[i - 1] == null) {
+                    g.segments[i - 1] = a;
                 } else {
-                    g.combined[w].combine(a, distributions);
+                    g.segments[i - 1].combine(a, distributions);
                 }
             }
         }
-        double windowSeconds = (step == 0 ? to - from : step) / 1000.0;
-        return new Collected(groups, from, to, step, windows, windowSeconds, bucketBounded);
+        for (Group g : groups.values()) {
+            g.windows(nested, distributions);
+        }
+        return new Collected(groups, starts, to, nested, bucketBounded);
+    }
+
+    /** The index of the last start at or before {@code bucketStart}; -1 before the first. */
+    private static int segmentOf(long[] starts, long bucketStart) {
+        int i = Arrays.binarySearch(starts, bucketStart);
+        return i >= 0 ? i : -i - 2;
+    }
+
+    /**
+     * One series' buckets merged per segment (index 0: the counter lookback before the first start, then one per
+     * start), with the start of the last bucket merged into each.
+     */
+    private static final class SeriesSegments {
+        final Aggregate[] merged;
+        final long[] lastBucket;
+
+        SeriesSegments(int starts) {
+            merged = new Aggregate[starts + 1];
+            lastBucket = new long[starts + 1];
+        }
+
+        void add(int segment, long bucketStart, Aggregate a, MetricKind kind, boolean distributions) {
+            if (merged[segment] == null) {
+                merged[segment] = a;
+            } else {
+                merged[segment].merge(a, kind, distributions);
+            }
+            lastBucket[segment] = bucketStart;
+        }
     }
 
     /** The series of a metric whose labels equal every filter. */
@@ -229,21 +306,55 @@ public final class QueryEngine {
         }
     }
 
+    private static long alignDown(long t) {
+        return Tier.TEN_SECONDS.bucketStart(t);
+    }
+
+    private static long alignUp(long t) {
+        return -Tier.TEN_SECONDS.bucketStart(-t);
+    }
+
     private static long ceilHour(long t) {
         return -Math.floorDiv(-t, HOUR) * HOUR;
     }
 
     private static final class Group {
-        final Aggregate[] combined;
+        /** The group's series combined per segment, of which {@link #windows} makes each window's aggregate. */
+        final Aggregate[] segments;
+        Aggregate[] combined;
         final double[] total;
         final double[] errors;
         final double[] rate;
 
         Group(int windows) {
-            combined = new Aggregate[windows];
+            segments = new Aggregate[windows];
             total = new double[windows];
             errors = new double[windows];
             rate = new double[windows];
+        }
+
+        /**
+         * Makes each window's aggregate from the segments: its own, or (nested) a new one combining the next window's
+         * and its own segment, so that no window's aggregate is another's (and a scalar read copies no sketch).
+         */
+        void windows(boolean nested, boolean distributions) {
+            if (!nested) {
+                combined = segments;
+                return;
+            }
+            combined = new Aggregate[segments.length];
+            for (int w = segments.length - 1; w >= 0; w--) {
+                Aggregate later = w + 1 < segments.length ? combined[w + 1] : null;
+                if (later == null) {
+                    combined[w] = segments[w];
+                } else {
+                    combined[w] = new Aggregate();
+                    combined[w].combine(later, distributions);
+                    if (segments[w] != null) {
+                        combined[w].combine(segments[w], distributions);
+                    }
+                }
+            }
         }
 
         double value(Stat stat, int w, double windowSeconds) {
