@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code vigil} command line: {@code serve}, {@code demo}; {@code test} is run by the launcher script. */
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "Vigil 0.1.0",
         description = "Wedding-aware performance monitoring.",
-        subcommands = {ServeCommand.class, DemoCommand.class, ImportCommand.class, AlertsCommand.class},
+        subcommands = {ServeCommand.class, DemoCommand.class, ImportCommand.class, AlertsCommand.class,
+            IncidentsCommand.class},
         footer = {"", "Also, from the repository root:",
             "  ./vigil test   run the whole test suite, starting what the tests need (see README.md)"})
 public final class VigilCli implements Runnable {
