@@ -118,17 +118,29 @@ public final class DemoCalendar {
 
     /** The calendar as CSV in the import format (docs/calendar.md). */
     String csv() {
-        StringBuilder out = new StringBuilder("id,time_zone,ceremony_start,reception_end,guest_count,venue,vendor_ids\n");
-        for (DemoWedding w : weddings) {
+        StringBuilder out = new StringBuilder("id,time_zone,ceremony_start,reception_end,guest_count,venue,vendor_ids,"
+                + "coordinator_name,coordinator_email,coordinator_phone\n");
+        for (int i = 0; i < weddings.size(); i++) {
+            DemoWedding w = weddings.get(i);
             out.append(w.id()).append(',').append(w.zone().getId()).append(',').append(w.ceremony()).append(',')
                     .append(w.receptionEnd()).append(',').append(w.guests()).append(",\"").append(w.venue())
-                    .append("\",").append(String.join(";", w.vendors())).append('\n');
+                    .append("\",").append(String.join(";", w.vendors())).append(',').append(coordinatorContact(i))
+                    .append('\n');
         }
         return out.toString();
     }
 
     List<DemoWedding> weddings() {
         return weddings;
+    }
+
+    /**
+     * A fictional coordinator for the demo's {@code i}-th wedding, so that the emergency chain has someone to reach:
+     * a name, an address at the reserved example.com domain, and a number in Ofcom's range for drama (+44 7700 900xxx).
+     */
+    static String coordinatorContact(int i) {
+        return "Demo Coordinator " + (i + 1) + ",coordinator" + (i + 1) + "@example.com,+44 7700 900"
+                + String.format(java.util.Locale.ROOT, "%03d", i % 1000);
     }
 
     /** Loads the calendar through {@code POST /api/v1/weddings/import}; returns the weddings applied. */

@@ -25,9 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The emergency chain end to end (A3, A5, Z2): a real server with every channel configured against local receivers
- * (Slack, PagerDuty and Twilio stand-ins over HTTP, a real SMTP server), a wedding under way whose photo uploads
- * break down; personal data and secrets are planted everywhere upstream (metric labels, the coordinator's record,
+ * (Slack, PagerDuty and Twilio stand-ins over HTTP, a real SMTP server), the demo's calendar, and photo uploads
+ * breaking down for the demo wedding under way in London; personal data and secrets are planted everywhere upstream (metric labels, the coordinator's record,
  * the API key, the channels' credentials) and every message received is scanned for them.
  */
 class EmergencyChainTest {
@@ -53,9 +50,11 @@ class EmergencyChainTest {
     static final String TWILIO_TOKEN = "twilio-secret-token-5e1d9a0c3b7f";
     static final String GUEST_EMAIL = "guest.jane.doe@example.org";
     static final String COUPLE = "Jane & John Smith";
-    static final String COORDINATOR = "Pat Planner";
-    static final String COORDINATOR_EMAIL = "pat.planner@weddings.example";
-    static final String COORDINATOR_PHONE = "+447700900222";
+    /** The demo's first wedding, under way in London, and its fictional coordinator (DemoCalendar). */
+    static final String WEDDING = "now-ldn";
+    static final String COORDINATOR = "Demo Coordinator 1";
+    static final String COORDINATOR_EMAIL = "coordinator1@example.com";
+    static final String COORDINATOR_PHONE = "+447700900000";
     static final String ONCALL_PHONE = "+447700900111";
 
     @RegisterExtension
@@ -101,11 +100,11 @@ class EmergencyChainTest {
                 new ReceiverConfig("oncall-pagerduty", "pagerduty", vendor(""), null, "VIGIL_PD_KEY", null, null, null,
                         null, null, null, null, "5s"),
                 new ReceiverConfig("oncall-sms", "sms", vendor(""), null, "VIGIL_TWILIO_TOKEN", null, null, TWILIO_SID,
-                        "+447700900000", List.of(ONCALL_PHONE), null, null, "5s"),
+                        "+15005550006", List.of(ONCALL_PHONE), null, null, "5s"),
                 new ReceiverConfig("oncall-call", "voice", vendor(""), null, "VIGIL_TWILIO_TOKEN", null, null,
-                        TWILIO_SID, "+447700900000", List.of(ONCALL_PHONE), null, null, "5s"),
+                        TWILIO_SID, "+15005550006", List.of(ONCALL_PHONE), null, null, "5s"),
                 new ReceiverConfig("coordinators-sms", "sms", vendor(""), null, "VIGIL_TWILIO_TOKEN", null, null,
-                        TWILIO_SID, "+447700900000", null, true, null, "5s"),
+                        TWILIO_SID, "+15005550006", null, true, null, "5s"),
                 new ReceiverConfig("team-leads", "email", null, null, null, null, null, null, "vigil@vigil.example",
                         List.of("leads@vigil.example"), null, smtp, "5s"),
                 new ReceiverConfig("coordinators-email", "email", null, null, null, null, null, null,
@@ -148,15 +147,12 @@ class EmergencyChainTest {
             throws Exception {
         Map<String, String> env = Map.of("VIGIL_API_KEY", KEY, "VIGIL_PD_KEY", PD_KEY, "VIGIL_TWILIO_TOKEN",
                 TWILIO_TOKEN);
-        LocalDateTime ceremony = LocalDateTime.now(ZoneOffset.UTC).minusHours(1).truncatedTo(ChronoUnit.MINUTES);
         ObjectMapper json = new ObjectMapper();
         try (VigilServer server = VigilServer.start(dir, config(), "127.0.0.1", 0, env, Clock.systemUTC())) {
-            HttpResponse<String> wedding = send(server, "POST", "/api/v1/weddings", ("{\"id\": \"w-emergency\","
-                    + " \"timeZone\": \"UTC\", \"ceremonyStart\": \"%s\", \"receptionEnd\": \"%s\", \"guestCount\": 140,"
-                    + " \"venue\": \"%s\", \"coordinator\": {\"name\": \"%s\", \"email\": \"%s\", \"phone\": \"%s\"}}")
-                    .formatted(ceremony, ceremony.plusHours(8), COUPLE + "'s garden", COORDINATOR, COORDINATOR_EMAIL,
-                            COORDINATOR_PHONE));
-            assertThat(wedding.statusCode()).as(wedding.body()).isEqualTo(201);
+            // The demo's calendar, loaded through the CSV import as `vigil demo` does.
+            int loaded = new io.vigil.server.demo.DemoCalendar(URI.create("http://127.0.0.1:" + server.port()), KEY,
+                    java.time.Instant.now(), 11).load();
+            assertThat(loaded).isGreaterThan(40);
             Thread.sleep(6_000); // the label policy sees the new wedding within 5 s
             StringBuilder slow = new StringBuilder();
             for (int i = 0; i < 30; i++) {
@@ -164,7 +160,7 @@ class EmergencyChainTest {
             }
             HttpResponse<String> metrics = send(server, "POST", "/api/v1/metrics", ("{\"metrics\": [{\"name\":"
                     + " \"wedding_photo_upload_seconds\", \"type\": \"latency\", \"labels\": {\"wedding_id\":"
-                    + " \"w-emergency\", \"client\": \"mobile\", \"status\": \"200\", \"guest_email\": \"%s\","
+                    + " \"" + WEDDING + "\", \"client\": \"mobile\", \"status\": \"200\", \"guest_email\": \"%s\","
                     + " \"couple\": \"%s\"}, \"t\": %d, \"observations\": [%s]}]}")
                     .formatted(GUEST_EMAIL, COUPLE, System.currentTimeMillis(), slow));
             assertThat(metrics.statusCode()).as(metrics.body()).isEqualTo(200);
@@ -191,7 +187,7 @@ class EmergencyChainTest {
                     .hasSize(1);
             JsonNode slack = json.readTree(at("/slack/emergency").getFirst()[1]);
             assertThat(slack.path("text").asText()).contains("P0");
-            assertThat(slack.toString()).contains("w-emergency", "https://vigil.example/api/v1/ack?token=");
+            assertThat(slack.toString()).contains(WEDDING, "https://vigil.example/api/v1/ack?token=");
 
             // Personal data and secrets: in no message body, subject or payload (only in the envelope: To).
             List<String> bodies = new ArrayList<>(mailBodies);
@@ -222,7 +218,7 @@ class EmergencyChainTest {
             JsonNode incident = incidents.path("incidents").path(0);
             assertThat(incident.path("state").asText()).isEqualTo("open");
             assertThat(incident.path("priority").asText()).isEqualTo("P0");
-            assertThat(incident.path("affectedWeddings").toString()).contains("w-emergency");
+            assertThat(incident.path("affectedWeddings").toString()).contains(WEDDING);
             JsonNode detail = json.readTree(send(server, "GET", "/api/v1/incidents/" + incident.path("id").asText(),
                     null).body());
             assertThat(detail.path("timeline").findValuesAsText("receiver")).contains("wedding-emergency",
