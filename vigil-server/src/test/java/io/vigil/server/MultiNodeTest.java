@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Three Vigil nodes as separate processes on one real PostgreSQL (the one {@code ./vigil test} starts, in a database
  * of their own): ingest through every node and the same totals read from every node; the maintenance lease moving
  * to another node within 15 s of a SIGKILL; alert evaluation moving to another node after a SIGKILL, its firing
- * alert restored and not notified twice; a PostgreSQL restart under load losing nothing acknowledged.
+ * alert restored and not notified twice, each notification delivered to the nodes' webhook under one delivery key; a PostgreSQL restart under load losing nothing acknowledged.
  */
 class MultiNodeTest {
     static final String KEY = "multi-node-test-key";
@@ -46,6 +46,9 @@ class MultiNodeTest {
 
     static String database;
     static final List<VigilProcess> nodes = new ArrayList<>();
+    /** The webhook every node notifies (the P0 route's wedding-emergency receiver): delivery header and body. */
+    static com.sun.net.httpserver.HttpServer hook;
+    static final List<String[]> hookReceived = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startCluster() throws Exception {
@@ -53,6 +56,14 @@ class MultiNodeTest {
         try (Connection c = admin(); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + database);
         }
+        hook = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        hook.createContext("/hook", x -> {
+            hookReceived.add(new String[] {x.getRequestHeaders().getFirst("X-Vigil-Delivery"),
+                    new String(x.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)});
+            x.sendResponseHeaders(204, -1);
+            x.close();
+        });
+        hook.start();
         Path config = dir.resolve("vigil.yaml");
         Files.writeString(config, """
                 storage:
@@ -60,10 +71,17 @@ class MultiNodeTest {
                   flushInterval: 1s
                   postgres:
                     maxPoolSize: 4
-                """);
+                notifications:
+                  receivers:
+                    - name: wedding-emergency
+                      type: webhook
+                      url: http://127.0.0.1:%d/hook
+                      secretEnv: VIGIL_HOOK_SECRET
+                """.formatted(hook.getAddress().getPort()));
         Map<String, String> env = Map.of(
                 "VIGIL_POSTGRES_URL", nodeUrl(),
-                "VIGIL_POSTGRES_USER", env("VIGIL_TEST_PG_USER"));
+                "VIGIL_POSTGRES_USER", env("VIGIL_TEST_PG_USER"),
+                "VIGIL_HOOK_SECRET", "multi-node-hook-secret-of-32-bytes-or-more");
         for (String id : List.of("node-a", "node-b", "node-c")) {
             nodes.add(new VigilProcess(KEY, dir.resolve(id + ".log"), env, "--node-id", id,
                     "--data", dir.resolve(id).toString(), "--config", config.toString()).start());
@@ -75,6 +93,9 @@ class MultiNodeTest {
 
     @AfterAll
     static void stopCluster() throws Exception {
+        if (hook != null) {
+            hook.stop(0);
+        }
         for (VigilProcess n : nodes) {
             n.close();
         }
@@ -250,9 +271,28 @@ class MultiNodeTest {
                     "{\"comment\": \"taken over\"}");
             assertThat(ack.statusCode()).as(ack.body()).isEqualTo(202);
             assertThat(awaitIntents(wedding, "ACKNOWLEDGED", Duration.ofSeconds(10))).hasSize(1);
+            // Three nodes route and dispatch; claims send each delivery once (a node dying mid-send may send it
+            // again after its claim expires, under the same delivery key, which receivers de-duplicate on).
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (hookKeys(wedding, "ACKNOWLEDGED").isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(hookKeys(wedding, "FIRING")).as("FIRING deliveries to the webhook").hasSize(1);
+            assertThat(hookKeys(wedding, "ACKNOWLEDGED")).as("ACKNOWLEDGED deliveries").hasSize(1);
         } finally {
             evaluator.start().awaitReady(Duration.ofSeconds(90));
         }
+    }
+
+    /** The distinct delivery keys of the webhook messages of one kind about the wedding. */
+    static java.util.Set<String> hookKeys(String wedding, String kind) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (String[] r : hookReceived) {
+            if (r[1].contains("\"" + wedding + "\"") && r[1].contains("\"kind\":\"" + kind + "\"")) {
+                keys.add(r[0]);
+            }
+        }
+        return keys;
     }
 
     /** The node whose status says it evaluates alerts, other than {@code not}; fails after {@code timeout}. */
@@ -283,7 +323,8 @@ class MultiNodeTest {
     static List<String> intents(String wedding, String kind) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(nodeUrl(), env("VIGIL_TEST_PG_USER"), "");
-             java.sql.PreparedStatement ps = c.prepareStatement("SELECT json FROM outbox WHERE json LIKE ?")) {
+             java.sql.PreparedStatement ps = c.prepareStatement(
+                     "SELECT json FROM outbox WHERE queue = 'intents' AND json LIKE ?")) {
             ps.setString(1, "%\"" + wedding + "\"%");
             try (java.sql.ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
