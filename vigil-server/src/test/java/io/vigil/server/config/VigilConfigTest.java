@@ -120,4 +120,69 @@ class VigilConfigTest {
         assertThatThrownBy(() -> VigilConfig.load(f)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("storage.backend was 'mysql' but it must be embedded or postgres");
     }
+
+    @Test
+    void load_notifications_receiversAndRoutes_areRead_secretsStayInTheEnvironment() throws IOException {
+        Path f = file("""
+                notifications:
+                  publicUrl: https://vigil.example.com
+                  receivers:
+                    - name: wedding-emergency
+                      type: slack
+                      urlEnv: SLACK_URL
+                      channel: "#wedding-emergency"
+                    - name: team-leads
+                      type: email
+                      smtp: {host: smtp.example.com, port: 587, security: starttls, username: vigil}
+                      secretEnv: SMTP_PASSWORD
+                      from: vigil@example.com
+                      to: [leads@example.com]
+                  routes:
+                    - match: [priority=P0, 'route=~"/photos.*"']
+                      receivers: [wedding-emergency]
+                      incident: true
+                      continue: true
+                      fallbacks: {wedding-emergency: team-leads}
+                    - receivers: [team-leads]
+                """);
+
+        VigilConfig c = VigilConfig.load(f);
+
+        assertThat(c.notifications().publicUrl()).isEqualTo("https://vigil.example.com");
+        assertThat(c.notifications().receivers()).extracting(r -> r.name() + ":" + r.type())
+                .containsExactly("wedding-emergency:slack", "team-leads:email");
+        assertThat(c.notifications().receivers().get(0).url(java.util.Map.of("SLACK_URL", "https://hooks.slack.com/x")))
+                .isEqualTo("https://hooks.slack.com/x");
+        assertThat(c.notifications().routes()).hasSize(2);
+        assertThat(c.notifications().routes().get(0).incident()).isTrue();
+        assertThat(c.notifications().routes().get(0).continueMatching()).isTrue();
+        assertThat(c.notifications().routes().get(0).fallbacks()).containsEntry("wedding-emergency", "team-leads");
+        assertThat(VigilConfig.DEFAULTS.notifications().receivers()).isEmpty();
+    }
+
+    @Test
+    void load_notifications_everyProblemIsReportedWithItsPath() throws IOException {
+        Path f = file("""
+                notifications:
+                  publicUrl: ftp://nope
+                  receivers:
+                    - {name: hook, type: webhook, url: https://hooks.example.com}
+                    - {name: hook, type: carrier-pigeon}
+                    - {name: oncall, type: sms, accountSid: AC0123456789abcdef0123456789abcdef, from: "+15005550006"}
+                    - {name: mail, type: email, to: [a@example.com]}
+                """);
+
+        assertThatThrownBy(() -> VigilConfig.load(f)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("notifications.publicUrl must be an http:// or https:// URL")
+                .hasMessageContaining("notifications.receivers[0] (webhook) needs secretEnv")
+                .hasMessageContaining("notifications.receivers[1].name 'hook' is used twice")
+                .hasMessageContaining("notifications.receivers[1].type must be one of")
+                .hasMessageContaining("notifications.receivers[2] (sms) needs accountSid, secretEnv")
+                .hasMessageContaining("notifications.receivers[2] (sms) needs recipients")
+                .hasMessageContaining("notifications.receivers[3] (email) needs smtp.host")
+                .hasMessageContaining("notifications.receivers[3] (email) needs from");
+        Path badRoute = file("notifications: {routes: [{match: ['priority'], receivers: [x]}]}");
+        assertThatThrownBy(() -> VigilConfig.load(badRoute)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("priority");
+    }
 }
