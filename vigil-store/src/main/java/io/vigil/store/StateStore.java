@@ -114,4 +114,10 @@ public interface StateStore {
 
     /** The dead letters of a queue, newest first, at most {@code limit}. */
     List<DeadLetter> deadLetters(String queue, int limit);
+
+    /**
+     * Deletes items of every queue that were done (completed or dead letters) before {@code before}; returns how many.
+     * Their keys are forgotten with them: an item enqueued again under such a key is accepted.
+     */
+    long pruneOutbox(Instant before);
 }

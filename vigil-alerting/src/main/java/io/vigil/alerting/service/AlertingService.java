@@ -62,6 +62,12 @@ public final class AlertingService implements AutoCloseable {
     static final Duration TICK = Duration.ofSeconds(1);
     /** How often the rule documents are read again. */
     static final Duration RULES_REFRESH = Duration.ofSeconds(5);
+    /** How often the evaluating node prunes the alert history and the finished outbox items. */
+    static final Duration PRUNE_EVERY = Duration.ofHours(1);
+    /** How long the alert history is kept. */
+    public static final Duration HISTORY_RETENTION = Duration.ofDays(90);
+    /** How long finished notification intents and deliveries (dead letters included) are kept. */
+    public static final Duration OUTBOX_RETENTION = Duration.ofDays(7);
     /** Least time between two rounds started by ingest: bounds their CPU under a steady stream of writes. */
     static final long NUDGE_SPACING_MILLIS = 100;
 
@@ -85,6 +91,7 @@ public final class AlertingService implements AutoCloseable {
     private final AtomicBoolean nudgePending = new AtomicBoolean();
     private volatile long lastNudgeNanos = System.nanoTime() - NUDGE_SPACING_MILLIS * 1_000_000;
     private volatile Runnable intentsWritten = () -> { };
+    private Instant lastPruned = Instant.MIN;
 
     /**
      * @param configuredRules the rules of the config file (or the defaults); rules created through the API are read
@@ -206,6 +213,7 @@ public final class AlertingService implements AutoCloseable {
             lastEvaluated.clear();
         }
         Instant now = clock.instant();
+        prune(now);
         List<Rule> current = rules();
         applyRequests(now);
         WeddingContext context = calendar.contextAt(now);
@@ -237,6 +245,19 @@ public final class AlertingService implements AutoCloseable {
         LifecycleOutput out = lifecycle.evaluate(rated, now, ContextJson.write(context));
         write(out.intents(), out.history());
         return out.intents();
+    }
+
+    /** Keeps the state bounded: history older than 90 days, finished outbox items older than 7 days go. */
+    private void prune(Instant now) {
+        if (now.isBefore(lastPruned.plus(PRUNE_EVERY))) {
+            return;
+        }
+        lastPruned = now;
+        long history = state.pruneHistory(now.minus(HISTORY_RETENTION));
+        long outbox = state.pruneOutbox(now.minus(OUTBOX_RETENTION));
+        if (history + outbox > 0) {
+            LOG.info("pruned {} alert history entries and {} finished outbox items", history, outbox);
+        }
     }
 
     private AlertLifecycle restore() {

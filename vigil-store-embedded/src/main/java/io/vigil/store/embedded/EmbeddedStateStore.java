@@ -294,6 +294,16 @@ final class EmbeddedStateStore implements StateStore {
     }
 
     @Override
+    public long pruneOutbox(Instant before) {
+        long bound = StateStoreArguments.boundMillis(before);
+        return db.withWriter("pruning the outbox before " + before, w -> {
+            PreparedStatement ps = w.prepare("DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < ?");
+            ps.setLong(1, bound);
+            return (long) ps.executeUpdate();
+        });
+    }
+
+    @Override
     public List<DeadLetter> deadLetters(String queue, int limit) {
         Objects.requireNonNull(queue, "queue");
         StateStoreArguments.limit(limit);

@@ -323,6 +323,20 @@ final class PostgresStateStore implements StateStore {
     }
 
     @Override
+    public long pruneOutbox(Instant before) {
+        // Within years 1-9999, which to_timestamp takes (timestamptz itself reaches further).
+        long bound = Math.min(Math.max(StateStoreArguments.boundMillis(before), -62_135_596_800_000L),
+                253_402_300_799_000L);
+        return db.inWrite("pruning the outbox before " + before, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM outbox WHERE done_at < to_timestamp(? / 1000.0)")) {
+                ps.setLong(1, bound);
+                return (long) ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
     public List<DeadLetter> deadLetters(String queue, int limit) {
         Objects.requireNonNull(queue, "queue");
         StateStoreArguments.limit(limit);

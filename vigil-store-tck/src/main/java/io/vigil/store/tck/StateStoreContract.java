@@ -625,6 +625,29 @@ public abstract class StateStoreContract {
     }
 
     @Test
+    void pruneOutbox_deletesOnlyWhatWasDoneBeforeTheBound_ofEveryQueue() throws Exception {
+        store.enqueue("i-done", "{}");
+        store.enqueue("deliveries", "d-dead", "{}");
+        store.enqueue("deliveries", "d-waiting", "{}");
+        store.enqueue("i-open", "{}");
+        OutboxItem intent = store.claim("node-a", 1, LONG_CLAIM).get(0);
+        store.complete(intent.id(), "node-a");
+        List<OutboxItem> deliveries = store.claim("deliveries", "node-a", 2, LONG_CLAIM);
+        store.deadLetter(deliveries.get(0).id(), "node-a", "http 400");
+        store.retryLater(deliveries.get(1).id(), "node-a", LONG_CLAIM);
+
+        assertThat(store.pruneOutbox(Instant.now().minusSeconds(3600))).as("nothing done an hour ago").isZero();
+        Thread.sleep(5);
+        assertThat(store.pruneOutbox(Instant.now())).isEqualTo(2);
+
+        assertThat(keys(store.pending(10))).containsExactly("i-open");
+        assertThat(keys(store.pending("deliveries", 10))).containsExactly("d-waiting");
+        assertThat(store.deadLetters("deliveries", 10)).isEmpty();
+        assertThat(store.enqueue("i-done", "{\"again\":true}")).as("a pruned key is forgotten").isTrue();
+        assertThat(store.pruneOutbox(Instant.MAX)).isZero();
+    }
+
+    @Test
     void deadLetter_endsTheItemWithItsReason_listedNewestFirst() {
         store.enqueue("deliveries", "d-1", "{\"n\":1}");
         store.enqueue("deliveries", "d-2", "{\"n\":2}");
