@@ -2,6 +2,7 @@ package io.vigil.notify.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.vigil.notify.routing.Route;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -79,6 +80,29 @@ public record NotificationsConfig(String publicUrl, List<ReceiverConfig> receive
     public record Smtp(String host, Integer port, String security, String username) {}
 
     static final Set<String> TYPES = Set.of("pagerduty", "slack", "email", "sms", "voice", "webhook");
+    private static final java.util.regex.Pattern TIMEOUT = java.util.regex.Pattern.compile("(\\d{1,6})(ms|s|m)");
+
+    /**
+     * A receiver's timeout as written: {@code 500ms}, {@code 10s}, {@code 1m}; from 100 ms to 5 minutes.
+     *
+     * @throws IllegalArgumentException saying what is allowed
+     */
+    static Duration timeout(String text) {
+        java.util.regex.Matcher m = TIMEOUT.matcher(text.strip());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            Duration d = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                default -> Duration.ofMinutes(n);
+            };
+            if (d.compareTo(Duration.ofMillis(100)) >= 0 && d.compareTo(Duration.ofMinutes(5)) <= 0) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException("timeout was '" + text + "' but must be like 500ms, 10s or 1m, from 100ms"
+                + " to 5m");
+    }
 
     /** What is wrong with the section, each problem with its path; empty when it is valid. */
     public List<String> problems() {
@@ -98,6 +122,17 @@ public record NotificationsConfig(String publicUrl, List<ReceiverConfig> receive
             if (r.type() == null || !TYPES.contains(r.type())) {
                 out.add(at + ".type must be one of pagerduty, slack, email, sms, voice, webhook");
                 continue;
+            }
+            if (r.timeout() != null) {
+                try {
+                    timeout(r.timeout());
+                } catch (IllegalArgumentException e) {
+                    out.add(at + "." + e.getMessage());
+                }
+            }
+            if (r.smtp() != null && r.smtp().security() != null
+                    && !Set.of("none", "starttls", "tls").contains(r.smtp().security())) {
+                out.add(at + ".smtp.security must be none, starttls or tls");
             }
             if (r.url() != null && r.urlEnv() != null) {
                 out.add(at + " has both url and urlEnv; give one");

@@ -46,8 +46,7 @@ public record Receivers(Map<String, Receiver> receivers, List<String> problems) 
     }
 
     private static Channel channel(ReceiverConfig r, Map<String, String> env, Clock clock, String source) {
-        Duration timeout = r.timeout() == null ? DEFAULT_TIMEOUT : Duration.parse("PT" + r.timeout()
-                .toUpperCase(Locale.ROOT));
+        Duration timeout = r.timeout() == null ? DEFAULT_TIMEOUT : NotificationsConfig.timeout(r.timeout());
         String secret = r.secret(env);
         String url = r.url(env);
         return switch (r.type()) {

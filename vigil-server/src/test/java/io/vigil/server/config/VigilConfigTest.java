@@ -169,7 +169,7 @@ class VigilConfigTest {
                     - {name: hook, type: webhook, url: https://hooks.example.com}
                     - {name: hook, type: carrier-pigeon}
                     - {name: oncall, type: sms, accountSid: AC0123456789abcdef0123456789abcdef, from: "+15005550006"}
-                    - {name: mail, type: email, to: [a@example.com]}
+                    - {name: mail, type: email, to: [a@example.com], timeout: 10 seconds, smtp: {security: ssl}}
                 """);
 
         assertThatThrownBy(() -> VigilConfig.load(f)).isInstanceOf(IllegalArgumentException.class)
@@ -180,6 +180,8 @@ class VigilConfigTest {
                 .hasMessageContaining("notifications.receivers[2] (sms) needs accountSid, secretEnv")
                 .hasMessageContaining("notifications.receivers[2] (sms) needs recipients")
                 .hasMessageContaining("notifications.receivers[3] (email) needs smtp.host")
+                .hasMessageContaining("notifications.receivers[3].timeout was '10 seconds' but must be like 500ms")
+                .hasMessageContaining("notifications.receivers[3].smtp.security must be none, starttls or tls")
                 .hasMessageContaining("notifications.receivers[3] (email) needs from");
         Path badRoute = file("notifications: {routes: [{match: ['priority'], receivers: [x]}]}");
         assertThatThrownBy(() -> VigilConfig.load(badRoute)).isInstanceOf(IllegalArgumentException.class)
