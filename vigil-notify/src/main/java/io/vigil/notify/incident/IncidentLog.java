@@ -68,10 +68,12 @@ public final class IncidentLog {
                 if (current == null) {
                     return null;
                 }
+                Object by = intent.context() == null ? null : intent.context().get("acknowledged_by");
                 next = new Incident(current.id(), current.groupKey(), current.priority(), current.title(),
-                        current.rules(), current.affectedWeddings(), current.openedAt(), intent.at(), "acknowledged",
-                        null);
+                        current.rules(), current.affectedWeddings(), current.openedAt(), intent.at(),
+                        by == null ? "unknown" : by.toString(), null);
                 event = "acknowledged";
+                detail = "by " + next.acknowledgedBy();
             }
             case RESOLVED -> {
                 if (current == null) {

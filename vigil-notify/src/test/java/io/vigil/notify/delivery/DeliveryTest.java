@@ -255,6 +255,14 @@ class DeliveryTest {
                 .extracting(Incident.TimelineEntry::receiver).containsExactlyInAnyOrder("coordinators-sms",
                         "oncall-pagerduty", "team-leads", "wedding-emergency");
 
+        NotificationIntent fired = intent("k-p0-ack", Kind.ACKNOWLEDGED, Priority.P0, Impact.CRITICAL, "w-1");
+        Map<String, Object> ackContext = new HashMap<>(fired.context());
+        ackContext.put("acknowledged_by", "sre-key");
+        enqueue(state, new NotificationIntent(fired.idempotencyKey(), fired.groupKey(), fired.kind(), fired.priority(),
+                fired.impact(), fired.alerts(), ackContext, fired.at()));
+        await("the acknowledgement", () -> "acknowledged".equals(incidents.get(incident.id()).orElseThrow().state()));
+        assertThat(incidents.get(incident.id()).orElseThrow().acknowledgedBy()).isEqualTo("sre-key");
+
         enqueue(state, intent("k-p0-resolved", Kind.RESOLVED, Priority.P0, Impact.CRITICAL, "w-1"));
         await("the resolution", () -> "resolved".equals(incidents.get(incident.id()).orElseThrow().state()));
     }

@@ -104,6 +104,7 @@ public final class NotificationRoutes {
         m.put("affectedWeddings", i.affectedWeddings());
         m.put("openedAt", i.openedAt().toString());
         m.put("acknowledgedAt", i.acknowledgedAt() == null ? null : i.acknowledgedAt().toString());
+        m.put("acknowledgedBy", i.acknowledgedBy());
         m.put("resolvedAt", i.resolvedAt() == null ? null : i.resolvedAt().toString());
         m.put("group", i.groupKey());
         return m;
