@@ -38,6 +38,7 @@ public final class VigilServer implements AutoCloseable {
     private final io.vigil.server.calendar.WeddingHealthMonitor weddingHealth;
     private final io.vigil.alerting.service.AlertingService alerting;
     private final HttpApi http;
+    private final io.vigil.server.stream.StreamHub streams;
     private final FileLock lock;
     private final FileChannel lockChannel;
     private final Path adminKeyFile;
@@ -46,7 +47,8 @@ public final class VigilServer implements AutoCloseable {
     private VigilServer(StorageEngine engine, StorageBackend backend, io.vigil.server.calendar.FeedPoller feedPoller,
                         io.vigil.server.calendar.WeddingHealthMonitor weddingHealth,
                         io.vigil.alerting.service.AlertingService alerting,
-                        io.vigil.server.notify.Notifications notifications, HttpApi http, FileLock lock,
+                        io.vigil.server.notify.Notifications notifications, HttpApi http,
+                        io.vigil.server.stream.StreamHub streams, FileLock lock,
                         FileChannel lockChannel, Path adminKeyFile, int port) {
         this.alerting = alerting;
         this.notifications = notifications;
@@ -55,6 +57,7 @@ public final class VigilServer implements AutoCloseable {
         this.engine = engine;
         this.backend = backend;
         this.http = http;
+        this.streams = streams;
         this.lock = lock;
         this.lockChannel = lockChannel;
         this.adminKeyFile = adminKeyFile;
@@ -66,6 +69,9 @@ public final class VigilServer implements AutoCloseable {
                                     Clock clock) {
         return start(dataDir, config, DEFAULT_NODE_ID, bind, port, env, clock);
     }
+
+    /** The environment variable that may give the secret signing stream tokens (else generated and stored). */
+    static final String STREAM_SECRET_ENV = "VIGIL_STREAM_SECRET";
 
     /** The node id of a node started without one. */
     public static final String DEFAULT_NODE_ID = "node-1";
@@ -149,16 +155,24 @@ public final class VigilServer implements AutoCloseable {
         io.vigil.server.notify.Notifications notifications = io.vigil.server.notify.Notifications.start(
                 config.notifications(), state, backend.weddingStore(), engine, env, clock, nodeId, ackLinks);
         alerting.whenIntentsWritten(notifications.service()::wake);
+        io.vigil.server.stream.StreamHub streams = new io.vigil.server.stream.StreamHub(queries, calendar, clock,
+                io.vigil.server.stream.StreamClient.Limits.DEFAULTS).start();
         HttpApi http = new HttpApi(new HttpApi.Parts(engine, queries,
                 new RemoteWriteDecoder(rules, clock, (int) Math.min(256L << 20, maxBody * 4L), 1 << 20),
                 new OtlpMetricsDecoder(rules, clock), new JsonBatchDecoder(rules, clock), keys,
                 config.server().maxBodyBytes(), config.server().maxConcurrentIngest(),
                 new HttpApi.NodeInfo(nodeId, config.storage().backend(), alerting::evaluating), calendar, feedPoller::status,
-                weddingHealth, alertRoutes, notifications.routes(), alerting::ingested));
+                weddingHealth, alertRoutes, notifications.routes(), batch -> {
+                    alerting.ingested(batch);
+                    streams.ingested(batch);
+                }, new io.vigil.server.stream.StreamRoutes(streams, new io.vigil.server.stream.StreamTokens(
+                        () -> io.vigil.server.alerting.AckSecrets.resolve(state, env, STREAM_SECRET_ENV, "stream-tokens"),
+                        clock), HttpApi::keyName)));
         int bound;
         try {
             bound = http.start(bind, port);
         } catch (RuntimeException e) {
+            streams.close();
             notifications.service().close();
             alerting.close();
             weddingHealth.close();
@@ -170,8 +184,8 @@ public final class VigilServer implements AutoCloseable {
         }
         LOG.info("Vigil node {} listening on http://{}:{} (WAL in {}, {}, {} series known, keys: {})", nodeId, bind,
                 bound, dataDir, backend.describe(), engine.registry().size(), keys.describe());
-        return new VigilServer(engine, backend, feedPoller, weddingHealth, alerting, notifications, http, lock,
-                lockChannel, adminKeyFile, bound);
+        return new VigilServer(engine, backend, feedPoller, weddingHealth, alerting, notifications, http, streams,
+                lock, lockChannel, adminKeyFile, bound);
     }
 
     public int port() {
@@ -216,12 +230,18 @@ public final class VigilServer implements AutoCloseable {
         return feedPoller;
     }
 
+    /** The live-metric streams (tests read their counters). */
+    public io.vigil.server.stream.StreamHub streams() {
+        return streams;
+    }
+
     public StorageEngine engine() {
         return engine;
     }
 
     @Override
     public void close() {
+        streams.close();
         http.close();
         alerting.close();
         notifications.service().close();

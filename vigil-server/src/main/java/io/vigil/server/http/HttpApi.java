@@ -32,7 +32,8 @@ public final class HttpApi implements AutoCloseable {
                         io.vigil.server.calendar.WeddingHealthMonitor weddingHealth,
                         io.vigil.server.alerting.AlertRoutes alerts,
                         io.vigil.server.notify.NotificationRoutes notifications,
-                        java.util.function.Consumer<io.vigil.core.WriteBatch> ingested) {}
+                        java.util.function.Consumer<io.vigil.core.WriteBatch> ingested,
+                        io.vigil.server.stream.StreamRoutes streams) {}
 
     /** This node's identity, and whether it evaluates alerts now (holds the {@code alerting} lease). */
     public record NodeInfo(String nodeId, String storageBackend, java.util.function.BooleanSupplier evaluatingAlerts) {}
@@ -50,7 +51,9 @@ public final class HttpApi implements AutoCloseable {
             cfg.concurrency.useVirtualThreads = true;
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = parts.maxBodyBytes();
-            cfg.routes.before(ctx -> authorize(ctx, keys));
+            io.vigil.server.stream.StreamRoutes streams = parts.streams();
+            cfg.routes.before(ctx -> authorize(ctx, keys, streams));
+            cfg.routes.wsBeforeUpgrade(io.vigil.server.stream.StreamRoutes.WS_PATH, ctx -> authorize(ctx, keys, streams));
             cfg.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
             cfg.routes.get("/readyz", ctx -> {
                 CheckResult check = parts.engine().check();
@@ -94,6 +97,9 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/api/v1/integrations", ctx -> ctx.json(
                     io.vigil.server.calendar.IntegrationsJson.write(parts.feeds().get())));
             cfg.routes.get("/api/v1/settings", weddings::settings);
+            cfg.routes.post(io.vigil.server.stream.StreamRoutes.TOKEN_PATH, streams::token);
+            cfg.routes.get(io.vigil.server.stream.StreamRoutes.SSE_PATH, streams::sse);
+            cfg.routes.ws(io.vigil.server.stream.StreamRoutes.WS_PATH, streams::websocket);
             cfg.routes.put("/api/v1/settings", weddings::putSettings);
             cfg.routes.exception(HttpProblem.class, (e, ctx) -> problem(ctx, e));
             cfg.routes.exception(io.vigil.store.StorageException.class, (e, ctx) -> {
@@ -170,12 +176,26 @@ public final class HttpApi implements AutoCloseable {
         return roles != null && roles.contains(Role.ADMIN);
     }
 
-    private static void authorize(Context ctx, ApiKeys keys) {
+    private static void authorize(Context ctx, ApiKeys keys, io.vigil.server.stream.StreamRoutes streams) {
         String path = ctx.path();
         if (path.equals("/healthz") || path.equals("/readyz") || path.equals("/api/v1/ack")) {
             return; // the acknowledgement link carries its own signature
         }
         String header = ctx.header("Authorization");
+        String token = ctx.queryParam("token");
+        if (header == null && token != null && io.vigil.server.stream.StreamRoutes.acceptsToken(path)) {
+            // Browsers' EventSource and WebSocket cannot send headers: the two stream endpoints take a short-lived
+            // stream token (POST /api/v1/stream/token) in the query string. It grants the read role only.
+            String name = streams.verifyToken(token);
+            if (name == null) {
+                ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+                throw new HttpProblem(401, "stream token invalid or expired; get a new one from POST "
+                        + io.vigil.server.stream.StreamRoutes.TOKEN_PATH);
+            }
+            ctx.attribute(ROLES, java.util.EnumSet.of(Role.READ));
+            ctx.attribute(KEY_NAME, name);
+            return;
+        }
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
             ctx.header("WWW-Authenticate", "Bearer");
             throw new HttpProblem(401, "missing API key: send the header 'Authorization: Bearer <key>'");
