@@ -49,7 +49,7 @@ public record Notifications(NotificationService service, NotificationRoutes rout
         built.problems().forEach(p -> LOG.warn("notifications: {}", p));
         Map<String, Receiver> receivers = built.receivers();
         RoutingTree tree = config.routes() == null ? RoutingTree.DEFAULT : new RoutingTree(config.routes());
-        for (String name : tree.receiverNames()) {
+        for (String name : receivers.isEmpty() ? java.util.Set.<String>of() : tree.receiverNames()) {
             if (!receivers.containsKey(name)) {
                 LOG.info("notifications: receiver {} is named by the routes but not configured; its fallback is used",
                         name);
