@@ -55,6 +55,7 @@ public final class StreamLatency {
                 Map.of("VIGIL_API_KEY", key), Clock.systemUTC())) {
             URI base = URI.create("http://127.0.0.1:" + server.port());
             URI ws = URI.create("ws://127.0.0.1:" + server.port() + "/api/v1/stream/ws");
+            long[] sent = new long[probes];
             long[] acked = new long[probes];
             Arrays.fill(acked, Long.MIN_VALUE);
 
@@ -112,6 +113,7 @@ public final class StreamLatency {
             java.util.SplittableRandom jitter = new java.util.SplittableRandom(42);
             String probeBody = "{\"metrics\": [{\"name\": \"stream_probe\", \"type\": \"gauge\", \"value\": 1}]}";
             for (int i = 0; i < probes; i++) {
+                sent[i] = System.nanoTime();
                 post(http, base, key, probeBody);
                 acked[i] = System.nanoTime();
                 Thread.sleep(100 + jitter.nextInt(201));
@@ -125,6 +127,11 @@ public final class StreamLatency {
             }
 
             List<Double> latencies = new ArrayList<>();
+            List<Double> fromSend = new ArrayList<>();
+            List<Double> ackTimes = new ArrayList<>();
+            for (int i = 0; i < probes; i++) {
+                ackTimes.add((acked[i] - sent[i]) / 1e6);
+            }
             int missing = 0;
             int early = 0;
             for (Healthy h : healthy) {
@@ -137,7 +144,26 @@ public final class StreamLatency {
                             early++;
                         }
                         latencies.add(ms);
+                        fromSend.add((h.received[i] - sent[i]) / 1e6);
                     }
+                }
+            }
+            // One hub thread computes each subscription on its own: the spread between a probe's first and last
+            // receiving client shows the cost of recomputing identical subscriptions one after the other.
+            List<Double> firstClient = new ArrayList<>();
+            List<Double> spread = new ArrayList<>();
+            for (int i = 0; i < probes; i++) {
+                long first = Long.MAX_VALUE;
+                long lastReceipt = Long.MIN_VALUE;
+                for (Healthy h : healthy) {
+                    if (h.received[i] != 0) {
+                        first = Math.min(first, h.received[i]);
+                        lastReceipt = Math.max(lastReceipt, h.received[i]);
+                    }
+                }
+                if (first != Long.MAX_VALUE) {
+                    firstClient.add((first - acked[i]) / 1e6);
+                    spread.add((lastReceipt - first) / 1e6);
                 }
             }
             int closedHealthy = (int) healthy.stream().filter(h -> h.closed.get() != null).count();
@@ -153,6 +179,10 @@ public final class StreamLatency {
                     samples / ((loadEnd - loadStart) / 1e9), SERIES_PER_BATCH);
             System.out.println("ack of the probe -> healthy client received the update, ms, over "
                     + latencies.size() + " (probe, client) pairs: " + percentiles(latencies));
+            System.out.println("send of the probe -> healthy client received the update, ms: " + percentiles(fromSend));
+            System.out.println("send of the probe -> its HTTP 200, ms: " + percentiles(ackTimes));
+            System.out.println("ack of the probe -> first client received it, ms: " + percentiles(firstClient));
+            System.out.println("first -> last client received the probe, ms: " + percentiles(spread));
             System.out.println("pairs never received: " + missing + ", received before the ack: " + early
                     + ", healthy clients closed: " + closedHealthy);
             System.out.println("stalled client: " + stalledEnd + " (it read " + stalled.messages.get()
