@@ -199,12 +199,16 @@ public final class StreamHub implements AutoCloseable {
             long wait = Math.max(0, nextHeartbeat - now);
             try {
                 WeddingContext context = null;
+                Instant at = null;
+                // Identical subscriptions (every dashboard watching the same chart) are computed once per round.
+                Map<StreamSpec, List<Map<String, Object>>> computed = new java.util.HashMap<>();
                 for (Subscription s : all) {
                     if (!s.dirty) {
                         continue;
                     }
                     if (context == null) {
-                        context = calendar.contextAt(clock.instant());
+                        at = clock.instant();
+                        context = calendar.contextAt(at);
                     }
                     long interval = (!s.critical && context.peakTime() ? PEAK_THROTTLE : MIN_INTERVAL).toNanos();
                     long due = s.lastNanos + interval;
@@ -214,7 +218,7 @@ public final class StreamHub implements AutoCloseable {
                     }
                     s.dirty = false;
                     s.lastNanos = now;
-                    compute(s, context);
+                    compute(s, context, at, computed);
                 }
                 if (now >= nextHeartbeat) {
                     nextHeartbeat = now + HEARTBEAT.toNanos();
@@ -239,9 +243,25 @@ public final class StreamHub implements AutoCloseable {
         }
     }
 
-    private void compute(Subscription s, WeddingContext context) {
+    private void compute(Subscription s, WeddingContext context, Instant at,
+                         Map<StreamSpec, List<Map<String, Object>>> computed) {
         StreamSpec spec = s.spec;
-        Instant at = clock.instant();
+        List<Map<String, Object>> groups = computed.get(spec);
+        if (groups == null) {
+            groups = groups(s, spec, at);
+            if (groups == null) {
+                return;
+            }
+            computed.put(spec, groups);
+        }
+        long seq = s.seq.incrementAndGet();
+        updatesProduced.incrementAndGet();
+        String json = StreamMessages.update(s.id, spec, at, seq, groups, context);
+        s.client.offerUpdate(new StreamClient.Outgoing(s.id, seq, json));
+    }
+
+    /** The subscription's groups now; null when they cannot be computed (the subscription is then ended or retried). */
+    private List<Map<String, Object>> groups(Subscription s, StreamSpec spec, Instant at) {
         long to = at.toEpochMilli();
         long from = to - spec.window().toMillis();
         List<Map<String, Object>> groups = new ArrayList<>();
@@ -262,15 +282,12 @@ public final class StreamHub implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             s.client.offerControl(new StreamClient.Outgoing(null, 0, StreamMessages.error(s.id, e.getMessage())));
             unsubscribe(s.client, s.id);
-            return;
+            return null;
         } catch (RuntimeException e) {
             LOG.warn("stream subscription could not be computed (retried on the next ingest): {}", e.toString());
-            return;
+            return null;
         }
-        long seq = s.seq.incrementAndGet();
-        updatesProduced.incrementAndGet();
-        String json = StreamMessages.update(s.id, spec, at, seq, groups, context);
-        s.client.offerUpdate(new StreamClient.Outgoing(s.id, seq, json));
+        return groups;
     }
 
     @Override
