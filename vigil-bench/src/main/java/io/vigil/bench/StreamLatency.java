@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * probe i the count over the window is i + 1, so a client has received probe i with its first update whose value is at
  * least i + 1. Latency is from the probe's HTTP 200 to that update's arrival, over every (probe, client) pair.
  *
- * <p>Usage: {@code StreamLatency [probes] [clients]} (default 200 probes, 50 clients).
+ * <p>Usage: {@code StreamLatency [probes] [clients] [heavy]} (default 200 probes, 50 clients, 49 grouped subscriptions
+ * of the stalled client on the background metrics).
  */
 public final class StreamLatency {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,6 +49,7 @@ public final class StreamLatency {
     public static void main(String[] args) throws Exception {
         int probes = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+        int heavy = args.length > 2 ? Integer.parseInt(args[2]) : 49;
         Path dir = Files.createTempDirectory("vigil-stream-latency-");
         String key = "stream-latency-bench-key";
         HttpClient http = HttpClient.newHttpClient();
@@ -81,7 +83,7 @@ public final class StreamLatency {
                     .header("Authorization", "Bearer " + key).buildAsync(ws, stalled).get(10, TimeUnit.SECONDS);
             stalledSocket.sendText("{\"subscribe\": {\"metric\": \"stream_probe\", \"stat\": \"count\", \"window\": \"1h\"},"
                     + " \"id\": \"p\"}", true).get(10, TimeUnit.SECONDS);
-            for (int s = 0; s < 49; s++) {
+            for (int s = 0; s < heavy; s++) {
                 stalledSocket.sendText(("{\"subscribe\": {\"metric\": \"stream_bg_%d\", \"stat\": \"%s\", \"by\": [\"series\"],"
                         + " \"window\": \"%ds\"}, \"id\": \"b%d\"}").formatted(s % 2, s % 3 == 0 ? "max" : "count",
                         30 + s, s), true).get(10, TimeUnit.SECONDS);

@@ -147,6 +147,32 @@ public final class StreamClient {
         return true;
     }
 
+    /**
+     * Whether an update of this subscription still waits unsent; if so it counts as replaced (as if a newer one had been
+     * offered), so that the hub need not compute an update this client cannot take yet. Past the limit of replaced
+     * updates the client is disconnected, as by {@link #offerUpdate}.
+     */
+    boolean conflateIfUnsent(String subscription) {
+        String reason = null;
+        lock.lock();
+        try {
+            if (closed || !updates.containsKey(subscription)) {
+                return false;
+            }
+            droppedSinceWrite++;
+            droppedTotal++;
+            if (droppedSinceWrite >= limits.maxDropped()) {
+                reason = "too slow: " + droppedSinceWrite + " updates were replaced before they could be sent";
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (reason != null) {
+            disconnect(reason);
+        }
+        return true;
+    }
+
     /** Queues a control message (acknowledgement, error, heartbeat); dropped when {@value #MAX_CONTROL} wait. */
     public void offerControl(Outgoing message) {
         lock.lock();

@@ -37,6 +37,11 @@ public final class StreamHub implements AutoCloseable {
     /** Shortest time between two updates of a non-critical subscription in peak wedding time. */
     public static final Duration PEAK_THROTTLE = Duration.ofSeconds(1);
     public static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    /**
+     * A subscription whose last update took longer than this to compute (one grouping hundreds of series over an hour)
+     * is computed on the slow lane, so that it never holds up the cheap ones behind it on the hub thread.
+     */
+    static final Duration SLOW = Duration.ofMillis(5);
 
     private final QueryEngine queries;
     private final WeddingCalendar calendar;
@@ -48,6 +53,8 @@ public final class StreamHub implements AutoCloseable {
     private final AtomicLong updatesProduced = new AtomicLong();
     private volatile boolean running;
     private volatile Thread thread;
+    private final java.util.concurrent.ExecutorService slowLane = java.util.concurrent.Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("vigil-stream-slow-lane").factory());
 
     /** One subscription of one client. */
     static final class Subscription {
@@ -57,7 +64,11 @@ public final class StreamHub implements AutoCloseable {
         final boolean critical;
         final AtomicLong seq;
         volatile boolean dirty = true; // the first update goes out at once
-        long lastNanos;
+        volatile long lastNanos;
+        /** Whether its last computation took longer than {@link #SLOW}. */
+        volatile boolean slow;
+        /** Whether it waits on or runs in the slow lane now. */
+        final java.util.concurrent.atomic.AtomicBoolean inSlowLane = new java.util.concurrent.atomic.AtomicBoolean();
 
         Subscription(StreamClient client, String id, StreamSpec spec, long lastSeq) {
             this.client = client;
@@ -216,6 +227,30 @@ public final class StreamHub implements AutoCloseable {
                         wait = Math.min(wait, due - now);
                         continue;
                     }
+                    if (s.client.conflateIfUnsent(s.id)) {
+                        // Its client has not taken the previous update yet: computing a newer one now would only
+                        // replace it. It stays dirty and is computed once the client has caught up.
+                        s.lastNanos = now;
+                        continue;
+                    }
+                    if (s.slow) {
+                        if (s.inSlowLane.compareAndSet(false, true)) {
+                            s.dirty = false;
+                            s.lastNanos = now;
+                            WeddingContext c = context;
+                            Instant when = at;
+                            slowLane.execute(() -> {
+                                try {
+                                    compute(s, c, when, new java.util.HashMap<>());
+                                } catch (RuntimeException e) {
+                                    LOG.warn("stream subscription could not be computed: {}", e.toString());
+                                } finally {
+                                    s.inSlowLane.set(false);
+                                }
+                            });
+                        }
+                        continue;
+                    }
                     s.dirty = false;
                     s.lastNanos = now;
                     compute(s, context, at, computed);
@@ -248,7 +283,9 @@ public final class StreamHub implements AutoCloseable {
         StreamSpec spec = s.spec;
         List<Map<String, Object>> groups = computed.get(spec);
         if (groups == null) {
+            long start = System.nanoTime();
             groups = groups(s, spec, at);
+            s.slow = System.nanoTime() - start > SLOW.toNanos();
             if (groups == null) {
                 return;
             }
@@ -293,6 +330,7 @@ public final class StreamHub implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        slowLane.shutdownNow();
         Thread t = thread;
         if (t != null) {
             LockSupport.unpark(t);

@@ -87,6 +87,36 @@ class StreamClientTest {
     }
 
     @Test
+    void anUnsentUpdate_makesTheNextOneConflateWithoutBeingComputed_andCountsTowardsTheLimit() {
+        List<String> closes = new CopyOnWriteArrayList<>();
+        StreamClient client = new StreamClient(new StreamClient.Sink() {
+            @Override
+            public void send(StreamClient.Outgoing message) {
+                throw new AssertionError("no sender was started");
+            }
+
+            @Override
+            public void close(String reason) {
+                closes.add(reason);
+            }
+        }, new StreamClient.Limits(10, Duration.ofSeconds(30), 5));
+        client.activate("s");
+        client.activate("t");
+
+        assertThat(client.conflateIfUnsent("s")).as("nothing waits: compute it").isFalse();
+        assertThat(client.offerUpdate(new StreamClient.Outgoing("s", 1, "{}"))).isTrue();
+        assertThat(client.conflateIfUnsent("t")).as("another subscription").isFalse();
+        for (int i = 0; i < 4; i++) {
+            assertThat(client.conflateIfUnsent("s")).isTrue();
+        }
+        assertThat(client.dropped()).isEqualTo(4);
+        assertThat(client.isClosed()).isFalse();
+        assertThat(client.conflateIfUnsent("s")).isTrue();
+        assertThat(client.isClosed()).as("the fifth replaced update reaches the limit").isTrue();
+        assertThat(client.closeReason()).contains("replaced");
+    }
+
+    @Test
     void stalledWrite_isCutOffByTheStallCheck() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
         StreamClient client = new StreamClient(new StreamClient.Sink() {
