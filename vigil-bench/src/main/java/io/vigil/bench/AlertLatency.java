@@ -6,8 +6,6 @@ import io.vigil.server.VigilServer;
 import io.vigil.server.config.VigilConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,9 +14,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -43,7 +39,7 @@ public final class AlertLatency {
             URI base = URI.create("http://127.0.0.1:" + server.port());
             LocalDateTime ceremony = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES).minusHours(1);
             for (int i = 0; i < rounds; i++) {
-                post(http, base, key, "/api/v1/weddings", ("{\"id\": \"lat-%d\", \"timeZone\": \"UTC\", \"ceremonyStart\":"
+                BenchHttp.post(http, base, key, "/api/v1/weddings", ("{\"id\": \"lat-%d\", \"timeZone\": \"UTC\", \"ceremonyStart\":"
                         + " \"%s\", \"receptionEnd\": \"%s\", \"guestCount\": 100}").formatted(i, ceremony,
                         ceremony.plusHours(9)));
             }
@@ -60,7 +56,7 @@ public final class AlertLatency {
                         + " \"labels\": {\"wedding_id\": \"%s\", \"client\": \"mobile\", \"status\": \"200\"},"
                         + " \"t\": %d, \"observations\": [%s]}]}").formatted(wedding, Instant.now().toEpochMilli(), obs);
                 long sent = System.nanoTime();
-                post(http, base, key, "/api/v1/metrics", batch);
+                BenchHttp.post(http, base, key, "/api/v1/metrics", batch);
                 long acked = System.nanoTime();
                 long durable = waitForIntent(server, json, wedding);
                 fromAck.add((durable - acked) / 1e6);
@@ -69,8 +65,8 @@ public final class AlertLatency {
             }
             System.out.println("rounds: " + rounds + ", default rules, embedded store, " + Runtime.getRuntime()
                     .availableProcessors() + " cores");
-            System.out.println("ack of the breaking sample -> intent durable, ms: " + percentiles(fromAck));
-            System.out.println("send of the breaking sample -> intent durable, ms: " + percentiles(fromSend));
+            System.out.println("ack of the breaking sample -> intent durable, ms: " + BenchHttp.percentiles(fromAck));
+            System.out.println("send of the breaking sample -> intent durable, ms: " + BenchHttp.percentiles(fromSend));
         }
     }
 
@@ -90,25 +86,5 @@ public final class AlertLatency {
             Thread.sleep(2);
         }
         throw new IllegalStateException("no intent for " + wedding + " within 30 s");
-    }
-
-    private static void post(HttpClient http, URI base, String key, String path, String body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() >= 300) {
-            throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
-        }
-    }
-
-    private static String percentiles(List<Double> values) {
-        List<Double> v = new ArrayList<>(values);
-        Collections.sort(v);
-        return String.format(Locale.ROOT, "p50 %.0f, p90 %.0f, p99 %.0f, max %.0f", at(v, 0.5), at(v, 0.9),
-                at(v, 0.99), v.get(v.size() - 1));
-    }
-
-    private static double at(List<Double> sorted, double q) {
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
     }
 }

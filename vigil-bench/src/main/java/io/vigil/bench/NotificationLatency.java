@@ -8,8 +8,6 @@ import io.vigil.server.config.VigilConfig;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +17,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -84,7 +80,7 @@ public final class NotificationLatency {
             URI base = URI.create("http://127.0.0.1:" + server.port());
             LocalDateTime ceremony = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES).minusHours(1);
             for (int i = 0; i < rounds; i++) {
-                post(http, base, key, "/api/v1/weddings", ("{\"id\": \"nl-%d\", \"timeZone\": \"UTC\", \"ceremonyStart\":"
+                BenchHttp.post(http, base, key, "/api/v1/weddings", ("{\"id\": \"nl-%d\", \"timeZone\": \"UTC\", \"ceremonyStart\":"
                         + " \"%s\", \"receptionEnd\": \"%s\", \"guestCount\": 100}").formatted(i, ceremony,
                         ceremony.plusHours(9)));
             }
@@ -98,7 +94,7 @@ public final class NotificationLatency {
                 for (int j = 0; j < 30; j++) {
                     obs.append(j == 0 ? "" : ",").append(11 + j % 4);
                 }
-                post(http, base, key, "/api/v1/metrics", ("{\"metrics\": [{\"name\": \"wedding_photo_upload_seconds\","
+                BenchHttp.post(http, base, key, "/api/v1/metrics", ("{\"metrics\": [{\"name\": \"wedding_photo_upload_seconds\","
                         + " \"type\": \"latency\", \"labels\": {\"wedding_id\": \"%s\", \"client\": \"mobile\","
                         + " \"status\": \"200\"}, \"t\": %d, \"observations\": [%s]}]}").formatted(wedding,
                         Instant.now().toEpochMilli(), obs));
@@ -121,32 +117,12 @@ public final class NotificationLatency {
             }
             System.out.println("rounds: " + rounds + ", PagerDuty " + mode + ", default rules and routes, embedded store, "
                     + Runtime.getRuntime().availableProcessors() + " cores");
-            System.out.println("ack of the breaking sample -> Slack received, ms: " + percentiles(toSlack));
+            System.out.println("ack of the breaking sample -> Slack received, ms: " + BenchHttp.percentiles(toSlack));
             if (!toPagerDuty.isEmpty()) {
-                System.out.println("ack of the breaking sample -> PagerDuty received, ms: " + percentiles(toPagerDuty));
+                System.out.println("ack of the breaking sample -> PagerDuty received, ms: " + BenchHttp.percentiles(toPagerDuty));
             }
         } finally {
             vendors.stop(0);
         }
-    }
-
-    private static void post(HttpClient http, URI base, String key, String path, String body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() >= 300) {
-            throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
-        }
-    }
-
-    private static String percentiles(List<Double> values) {
-        List<Double> v = new ArrayList<>(values);
-        Collections.sort(v);
-        return String.format(Locale.ROOT, "p50 %.0f, p90 %.0f, p99 %.0f, max %.0f", at(v, 0.5), at(v, 0.9),
-                at(v, 0.99), v.get(v.size() - 1));
-    }
-
-    private static double at(List<Double> sorted, double q) {
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
     }
 }

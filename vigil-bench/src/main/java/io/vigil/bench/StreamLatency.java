@@ -6,16 +6,12 @@ import io.vigil.server.VigilServer;
 import io.vigil.server.config.VigilConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -98,7 +94,7 @@ public final class StreamLatency {
                 loaders.add(Thread.ofPlatform().name("bg-ingest-" + t).start(() -> {
                     while (!stop.get()) {
                         try {
-                            post(http, base, key, body);
+                            BenchHttp.post(http, base, key, "/api/v1/metrics", body);
                             backgroundSamples.addAndGet(SERIES_PER_BATCH);
                         } catch (Exception e) {
                             if (!stop.get()) {
@@ -116,7 +112,7 @@ public final class StreamLatency {
             String probeBody = "{\"metrics\": [{\"name\": \"stream_probe\", \"type\": \"gauge\", \"value\": 1}]}";
             for (int i = 0; i < probes; i++) {
                 sent[i] = System.nanoTime();
-                post(http, base, key, probeBody);
+                BenchHttp.post(http, base, key, "/api/v1/metrics", probeBody);
                 acked[i] = System.nanoTime();
                 Thread.sleep(100 + jitter.nextInt(201));
             }
@@ -180,11 +176,11 @@ public final class StreamLatency {
             System.out.printf(Locale.ROOT, "background ingest: %.0f samples/s (2 threads, %d series per request)%n",
                     samples / ((loadEnd - loadStart) / 1e9), SERIES_PER_BATCH);
             System.out.println("ack of the probe -> healthy client received the update, ms, over "
-                    + latencies.size() + " (probe, client) pairs: " + percentiles(latencies));
-            System.out.println("send of the probe -> healthy client received the update, ms: " + percentiles(fromSend));
-            System.out.println("send of the probe -> its HTTP 200, ms: " + percentiles(ackTimes));
-            System.out.println("ack of the probe -> first client received it, ms: " + percentiles(firstClient));
-            System.out.println("first -> last client received the probe, ms: " + percentiles(spread));
+                    + latencies.size() + " (probe, client) pairs: " + BenchHttp.percentiles(latencies));
+            System.out.println("send of the probe -> healthy client received the update, ms: " + BenchHttp.percentiles(fromSend));
+            System.out.println("send of the probe -> its HTTP 200, ms: " + BenchHttp.percentiles(ackTimes));
+            System.out.println("ack of the probe -> first client received it, ms: " + BenchHttp.percentiles(firstClient));
+            System.out.println("first -> last client received the probe, ms: " + BenchHttp.percentiles(spread));
             System.out.println("pairs never received: " + missing + ", received before the ack: " + early
                     + ", healthy clients closed: " + closedHealthy);
             System.out.println("stalled client: " + stalledEnd + " (it read " + stalled.messages.get()
@@ -201,16 +197,6 @@ public final class StreamLatency {
                     .append("\", \"service\": \"guests-api\"}, \"value\": ").append(s % 97).append('}');
         }
         return b.append("]}").toString();
-    }
-
-    private static void post(HttpClient http, URI base, String key, String body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/metrics"))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("/api/v1/metrics answered " + r.statusCode() + ": " + r.body());
-        }
     }
 
     /** Reads every message; records when each probe's count is first seen. */
@@ -296,19 +282,5 @@ public final class StreamLatency {
             how.compareAndSet(null, "connection dropped (" + error + ")");
             closed.countDown();
         }
-    }
-
-    private static String percentiles(List<Double> values) {
-        if (values.isEmpty()) {
-            return "(none)";
-        }
-        List<Double> v = new ArrayList<>(values);
-        Collections.sort(v);
-        return String.format(Locale.ROOT, "p50 %.1f, p90 %.1f, p99 %.1f, max %.1f", at(v, 0.5), at(v, 0.9),
-                at(v, 0.99), v.get(v.size() - 1));
-    }
-
-    private static double at(List<Double> sorted, double q) {
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
     }
 }

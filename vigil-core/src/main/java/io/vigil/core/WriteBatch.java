@@ -115,6 +115,22 @@ public final class WriteBatch {
         return keys.size();
     }
 
+    /**
+     * The distinct metric names of the batch's series, in first-seen order; one pass, a set lookup per change of name
+     * (senders usually group a metric's series together).
+     */
+    public java.util.Set<String> metricNames() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        String previous = null;
+        for (SeriesKey k : keys) {
+            if (!k.metric().equals(previous)) {
+                previous = k.metric();
+                out.add(previous);
+            }
+        }
+        return out;
+    }
+
     public SeriesKey key(int series) {
         return keys.get(series);
     }

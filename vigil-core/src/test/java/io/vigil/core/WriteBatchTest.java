@@ -188,4 +188,16 @@ class WriteBatchTest {
                 .hasMessageContaining("beginSeries");
         assertThat(b.sampleCount()).isZero();
     }
+
+    @Test
+    void metricNames_areDistinct_inFirstSeenOrder_whetherGroupedOrNot() {
+        WriteBatch b = new WriteBatch();
+        for (String m : new String[] {"uploads", "uploads", "guests", "uploads", "timeline", "guests"}) {
+            b.beginSeries(new SeriesKey(m, Labels.of("n", Integer.toString(b.seriesCount()))), MetricKind.GAUGE);
+            b.addSample(1, 1);
+        }
+
+        assertThat(b.metricNames()).containsExactly("uploads", "guests", "timeline");
+        assertThat(new WriteBatch().metricNames()).isEmpty();
+    }
 }

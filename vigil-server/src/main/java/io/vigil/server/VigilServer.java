@@ -163,8 +163,11 @@ public final class VigilServer implements AutoCloseable {
                 config.server().maxBodyBytes(), config.server().maxConcurrentIngest(),
                 new HttpApi.NodeInfo(nodeId, config.storage().backend(), alerting::evaluating), calendar, feedPoller::status,
                 weddingHealth, alertRoutes, notifications.routes(), batch -> {
-                    alerting.ingested(batch);
-                    streams.ingested(batch);
+                    if (alerting.wantsIngest() || streams.wantsIngest()) { // the batch's metrics, found once for both
+                        java.util.Set<String> metrics = batch.metricNames();
+                        alerting.ingested(metrics);
+                        streams.ingested(metrics);
+                    }
                 }, new io.vigil.server.stream.StreamRoutes(streams, new io.vigil.server.stream.StreamTokens(
                         () -> io.vigil.server.alerting.AckSecrets.resolve(state, env, STREAM_SECRET_ENV, "stream-tokens"),
                         clock), HttpApi::keyName)));

@@ -131,24 +131,23 @@ public final class AlertingService implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #ingested} would do anything now: some rule runs every second (a wedding is active). */
+    public boolean wantsIngest() {
+        return !hotMetrics.isEmpty() && scheduler != null;
+    }
+
     /**
-     * Tells alerting that a batch was acknowledged: if it holds series of a metric that a rule evaluated every second
-     * reads, a round for those rules starts at once. Called on the ingest path: a set lookup per change of metric
-     * name in the batch, and nothing at all while no rule runs every second.
+     * Tells alerting that a batch with series of these metrics was acknowledged ({@link WriteBatch#metricNames()}): if
+     * a rule evaluated every second reads one of them, a round for those rules starts at once. Called on the ingest
+     * path: a set lookup per metric, nothing at all while no rule runs every second.
      */
-    public void ingested(WriteBatch batch) {
+    public void ingested(Set<String> metrics) {
         Set<String> hot = hotMetrics;
         if (hot.isEmpty() || scheduler == null) {
             return;
         }
-        String previous = null;
         boolean marked = false;
-        for (int i = 0; i < batch.seriesCount(); i++) {
-            String metric = batch.key(i).metric();
-            if (metric.equals(previous)) {
-                continue;
-            }
-            previous = metric;
+        for (String metric : metrics) {
             if (hot.contains(metric)) {
                 dirtyMetrics.add(metric);
                 marked = true;

@@ -72,7 +72,7 @@ class IngestNudgeTest {
 
                 WriteBatch batch = slowUploads("w-1");
                 engine.write(batch);
-                alerting.ingested(batch);
+                alerting.ingested(batch.metricNames());
 
                 await(() -> !state.pending(10).isEmpty());
                 assertThat(state.pending(10)).singleElement().satisfies(i -> assertThat(i.json())
@@ -96,7 +96,7 @@ class IngestNudgeTest {
                 assertThat(alerting.hotMetrics()).isEmpty();
                 WriteBatch batch = slowUploads("w-1");
                 engine.write(batch);
-                alerting.ingested(batch);
+                alerting.ingested(batch.metricNames());
                 assertThat(alerting.nudgeScheduled()).isFalse();
             }
         }

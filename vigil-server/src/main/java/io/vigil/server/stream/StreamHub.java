@@ -2,7 +2,6 @@ package io.vigil.server.stream;
 
 import io.vigil.calendar.WeddingCalendar;
 import io.vigil.calendar.WeddingContext;
-import io.vigil.core.WriteBatch;
 import io.vigil.engine.query.QueryEngine;
 import io.vigil.engine.query.QueryRequest;
 import io.vigil.engine.query.QueryResult;
@@ -93,23 +92,23 @@ public final class StreamHub implements AutoCloseable {
         return this;
     }
 
+    /** Whether {@link #ingested} would do anything now: some client subscribes. */
+    public boolean wantsIngest() {
+        return !all.isEmpty();
+    }
+
     /**
-     * Called after every acknowledged ingest batch, on the ingest thread: marks the subscriptions of the batch's
+     * Called after every acknowledged ingest batch with its metric names ({@code WriteBatch.metricNames()}), on the
+     * ingest thread: marks the subscriptions of the batch's
      * metrics dirty and wakes the hub. Does no I/O, no query and takes no lock (a map lookup per metric of the batch
      * and a volatile flag per subscription).
      */
-    public void ingested(WriteBatch batch) {
+    public void ingested(Set<String> metrics) {
         if (all.isEmpty()) {
             return;
         }
         boolean any = false;
-        String last = null;
-        for (int i = 0, n = batch.seriesCount(); i < n; i++) {
-            String metric = batch.key(i).metric();
-            if (metric.equals(last)) {
-                continue;
-            }
-            last = metric;
+        for (String metric : metrics) {
             Set<Subscription> subs = byMetric.get(metric);
             if (subs != null) {
                 for (Subscription s : subs) {
