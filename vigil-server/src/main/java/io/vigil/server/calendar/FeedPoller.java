@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,8 @@ public final class FeedPoller implements AutoCloseable {
         final FeedFetcher fetcher;
         volatile FeedStatus status;
         long nextPollNanos;
+        /** One poll of a feed at a time: a scheduled poll and {@link #pollAll} must not apply an older fetch last. */
+        final ReentrantLock polling = new ReentrantLock();
 
         Feed(String name, URI url, Duration interval) {
             this.name = name;
@@ -117,6 +120,15 @@ public final class FeedPoller implements AutoCloseable {
     }
 
     private void poll(Feed f) {
+        f.polling.lock();
+        try {
+            pollLocked(f);
+        } finally {
+            f.polling.unlock();
+        }
+    }
+
+    private void pollLocked(Feed f) {
         FetchResult result = f.fetcher.fetch();
         FeedHealth health = f.fetcher.health();
         if (!(result instanceof FetchResult.Fetched fetched)) {
