@@ -7,10 +7,8 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 
 ensure_postgres_installed() {
   [ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/initdb" ] && return 0
-  echo "vigil test: installing PostgreSQL (Debian package postgresql)..." >&2
-  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
-  $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null \
-    || { echo "vigil test: could not install PostgreSQL with apt-get" >&2; return 1; }
+  . "$(dirname "${BASH_SOURCE[0]}")/packages.sh"
+  apt_install postgresql
 }
 
 start_test_postgres() {

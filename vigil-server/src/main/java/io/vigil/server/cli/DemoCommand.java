@@ -68,6 +68,7 @@ final class DemoCommand implements Runnable {
                     + " under way now in London, New York and Kolkata, 40 on the coming Saturday, a season ahead), "
                     + events + " critical-path events so far.");
             System.out.println("API key (admin): " + key);
+            System.out.println("Dashboard: " + base + "/  (sign in with the key above; the Saturday runs live)");
             System.out.println("Try:");
             System.out.println("  curl -H 'Authorization: Bearer " + key + "' '" + base
                     + "/api/v1/query?metric=http_server_request_duration_seconds&stat=p95&by=route'");

@@ -52,6 +52,7 @@ public final class HttpApi implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = parts.maxBodyBytes();
             io.vigil.server.stream.StreamRoutes streams = parts.streams();
+            io.vigil.server.dashboard.Dashboard.install(cfg);
             cfg.routes.before(ctx -> authorize(ctx, keys, streams));
             cfg.routes.wsBeforeUpgrade(io.vigil.server.stream.StreamRoutes.WS_PATH, ctx -> authorize(ctx, keys, streams));
             cfg.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
@@ -66,6 +67,8 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/api/v1/query", query::query);
             cfg.routes.get("/api/v1/series", query::series);
             cfg.routes.get("/api/v1/status", ctx -> status(ctx, parts));
+            cfg.routes.get("/api/v1/whoami", ctx -> io.vigil.server.dashboard.Dashboard.whoami(ctx, keyName(ctx),
+                    ctx.attribute(ROLES)));
             cfg.routes.get("/api/v1/weddings", weddings::list);
             cfg.routes.post("/api/v1/weddings", weddings::create);
             cfg.routes.post("/api/v1/weddings/import", new io.vigil.server.calendar.WeddingImport(parts.calendar())::handle);
@@ -178,8 +181,9 @@ public final class HttpApi implements AutoCloseable {
 
     private static void authorize(Context ctx, ApiKeys keys, io.vigil.server.stream.StreamRoutes streams) {
         String path = ctx.path();
-        if (path.equals("/healthz") || path.equals("/readyz") || path.equals("/api/v1/ack")) {
-            return; // the acknowledgement link carries its own signature
+        if (path.equals("/healthz") || path.equals("/readyz") || path.equals("/api/v1/ack")
+                || io.vigil.server.dashboard.Dashboard.isPagePath(path)) {
+            return; // the acknowledgement link carries its own signature; the dashboard page asks for a key itself
         }
         String header = ctx.header("Authorization");
         String token = ctx.queryParam("token");
