@@ -216,6 +216,50 @@ public final class Aggregate {
         }
     }
 
+    /** Receives one bin of a distribution: a value within 1 % of every observation in the bin, and their count. */
+    @FunctionalInterface
+    public interface BinConsumer {
+        void accept(double value, double count);
+    }
+
+    /**
+     * Calls the consumer for each non-empty DDSketch bin in ascending order of value (negative bins, then zero, then
+     * positive), for exporters that rebuild a distribution in another format. Nothing without a sketch.
+     */
+    public void forEachSketchBin(BinConsumer consumer) {
+        if (sketch == null || sketch.isEmpty()) {
+            return;
+        }
+        var mapping = sketch.getIndexMapping();
+        double nonZero = 0;
+        var negative = sketch.getNegativeValueStore().getDescendingIterator();
+        while (negative.hasNext()) {
+            var bin = negative.next();
+            consumer.accept(-mapping.value(bin.getIndex()), bin.getCount());
+            nonZero += bin.getCount();
+        }
+        double positiveTotal = sketch.getPositiveValueStore().getTotalCount();
+        double zeros = sketch.getCount() - nonZero - positiveTotal;
+        if (zeros > 0) {
+            consumer.accept(0, zeros);
+        }
+        var positive = sketch.getPositiveValueStore().getAscendingIterator();
+        while (positive.hasNext()) {
+            var bin = positive.next();
+            consumer.accept(mapping.value(bin.getIndex()), bin.getCount());
+        }
+    }
+
+    /** The explicit bucket upper bounds (OTLP or Prometheus histograms; the last bucket is +Inf), a copy, or null. */
+    public double[] explicitBounds() {
+        return bounds == null ? null : bounds.clone();
+    }
+
+    /** The counts of the explicit buckets, one more than {@link #explicitBounds()}, a copy, or null. */
+    public long[] explicitCounts() {
+        return bucketCounts == null ? null : bucketCounts.clone();
+    }
+
     /** A deep copy. */
     public Aggregate copy() {
         Aggregate c = new Aggregate();

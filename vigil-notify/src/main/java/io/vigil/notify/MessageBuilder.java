@@ -3,6 +3,7 @@ package io.vigil.notify;
 import io.vigil.alerting.Impact;
 import io.vigil.alerting.NotificationIntent;
 import io.vigil.alerting.NotificationIntent.AlertSummary;
+import io.vigil.core.privacy.PersonalData;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * Builds the {@link Message} of a notification intent from allow-listed fields only (Z2): labels outside
@@ -25,14 +25,7 @@ public final class MessageBuilder {
     /** At most this many affected wedding ids are named. */
     static final int MAX_AFFECTED = 20;
     static final int MAX_TEXT = 500;
-    static final String REDACTED = "[redacted]";
-    private static final Pattern EMAIL = Pattern.compile("[^\\s@<>\"'(),;:]+@[^\\s@<>\"'(),;:]+\\.[A-Za-z]{2,}");
-    /** International numbers (+ and 8-15 digits, spaced or not), North American ones, and bare runs of 10-15 digits. */
-    private static final Pattern PHONE = Pattern.compile("\\+\\d[\\d ()-]{6,}\\d|\\(?\\b\\d{3}\\)?[ .-]\\d{3}[ .-]\\d{4}\\b"
-            + "|\\b\\d{10,15}\\b");
-    /** Runs of 24 or more letters, digits and token punctuation with both letters and digits: keys, tokens. */
-    private static final Pattern TOKEN = Pattern.compile("(?=[A-Za-z0-9_\\-+/=]*\\d)(?=[A-Za-z0-9_\\-+/=]*[A-Za-z])"
-            + "[A-Za-z0-9_\\-+/=]{24,}");
+    static final String REDACTED = PersonalData.REDACTED;
 
     private final Function<NotificationIntent, String> ackLinks;
 
@@ -122,9 +115,7 @@ public final class MessageBuilder {
         }
         String s = text.codePoints().filter(cp -> !Character.isISOControl(cp))
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-        s = TOKEN.matcher(s).replaceAll(REDACTED); // first: a token's digits would otherwise read as a phone number
-        s = EMAIL.matcher(s).replaceAll(REDACTED);
-        s = PHONE.matcher(s).replaceAll(REDACTED);
+        s = PersonalData.redact(s);
         return s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT - 1) + "…";
     }
 }

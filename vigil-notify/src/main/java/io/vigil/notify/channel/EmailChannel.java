@@ -1,6 +1,7 @@
 package io.vigil.notify.channel;
 
 import io.vigil.alerting.Priority;
+import io.vigil.core.outbound.SendOutcome;
 import io.vigil.notify.Message;
 import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;

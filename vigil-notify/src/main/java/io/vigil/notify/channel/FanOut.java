@@ -1,5 +1,6 @@
 package io.vigil.notify.channel;
 
+import io.vigil.core.outbound.SendOutcome;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;

@@ -3,6 +3,8 @@ package io.vigil.notify.channel;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.core.outbound.HttpDelivery;
+import io.vigil.core.outbound.SendOutcome;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.util.Locale;

@@ -2,6 +2,8 @@ package io.vigil.notify.channel;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.core.outbound.HttpDelivery;
+import io.vigil.core.outbound.SendOutcome;
 import io.vigil.notify.Message;
 import java.net.URI;
 import java.net.http.HttpRequest;

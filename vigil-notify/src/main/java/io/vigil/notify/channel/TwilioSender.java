@@ -2,6 +2,8 @@ package io.vigil.notify.channel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.core.outbound.HttpDelivery;
+import io.vigil.core.outbound.SendOutcome;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;

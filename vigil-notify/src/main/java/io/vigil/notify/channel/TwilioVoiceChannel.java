@@ -1,5 +1,6 @@
 package io.vigil.notify.channel;
 
+import io.vigil.core.outbound.SendOutcome;
 import io.vigil.notify.Message;
 import java.util.List;
 import java.util.Objects;

@@ -3,6 +3,7 @@ package io.vigil.notify.channel;
 import static io.vigil.notify.channel.MailSmsTestMessages.photoUploadP0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.core.outbound.SendOutcome;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

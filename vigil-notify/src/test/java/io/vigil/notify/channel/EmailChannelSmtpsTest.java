@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import io.vigil.core.outbound.SendOutcome;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

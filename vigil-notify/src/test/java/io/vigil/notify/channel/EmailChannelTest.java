@@ -11,6 +11,7 @@ import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import io.vigil.core.outbound.SendOutcome;
 import io.vigil.notify.Message;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.InternetAddress;

@@ -2,6 +2,7 @@ package io.vigil.notify.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.core.outbound.SendOutcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

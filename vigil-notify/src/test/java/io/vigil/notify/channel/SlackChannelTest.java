@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.alerting.NotificationIntent.Kind;
 import io.vigil.alerting.Priority;
 import io.vigil.alerting.Severity;
+import io.vigil.core.outbound.SendOutcome;
 import io.vigil.notify.Message;
 import io.vigil.notify.channel.HttpChannelReceiver.Request;
 import io.vigil.notify.channel.HttpChannelReceiver.Response;

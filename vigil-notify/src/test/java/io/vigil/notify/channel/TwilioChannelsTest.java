@@ -10,6 +10,7 @@ import static io.vigil.notify.channel.MailSmsTestMessages.photoUploadP0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.core.outbound.SendOutcome;
 import io.vigil.notify.Message;
 import java.io.ByteArrayInputStream;
 import java.net.URI;

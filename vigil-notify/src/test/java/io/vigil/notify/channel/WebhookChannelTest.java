@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.alerting.NotificationIntent.Kind;
+import io.vigil.core.outbound.SendOutcome;
 import io.vigil.notify.Message;
 import io.vigil.notify.channel.HttpChannelReceiver.Request;
 import io.vigil.notify.channel.HttpChannelReceiver.Response;

@@ -12,7 +12,7 @@ import io.vigil.notify.delivery.DeliveryMetrics;
 import io.vigil.notify.delivery.Dispatcher;
 import io.vigil.notify.delivery.NotificationService;
 import io.vigil.notify.delivery.Receiver;
-import io.vigil.notify.delivery.RetryPolicy;
+import io.vigil.core.outbound.RetryPolicy;
 import io.vigil.notify.delivery.Router;
 import io.vigil.notify.incident.IncidentLog;
 import io.vigil.notify.routing.RoutingTree;

@@ -1,4 +1,4 @@
-package io.vigil.notify.channel;
+package io.vigil.core.outbound;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.vigil.notify.delivery;
+package io.vigil.core.outbound;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,4 +1,4 @@
-package io.vigil.notify.channel;
+package io.vigil.core.outbound;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -13,13 +13,14 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.IntPredicate;
 import java.util.regex.Pattern;
 
 /**
- * Sends one HTTP request for a channel and turns the answer into a {@link SendOutcome} by the vendors' common rules
- * (INTEGRATIONS.md 2.14): 2xx delivered; 408, 429 and 5xx retried, honouring {@code Retry-After}; other statuses
- * rejected; timeouts and connection failures retried. Redirects are not followed (a webhook URL that moved is a
- * configuration error, and following it could send the message somewhere unintended).
+ * Sends one HTTP request (a notification or an export) and turns the answer into a {@link SendOutcome} by the
+ * vendors' common rules (INTEGRATIONS.md 2.14): 2xx delivered; 408, 429 and 5xx retried (or the statuses a far side
+ * names), honouring {@code Retry-After}; other statuses rejected; timeouts and connection failures retried. Redirects
+ * are not followed (a URL that moved is a configuration error, and following it could send data somewhere unintended).
  */
 public final class HttpDelivery {
     /** Longest {@code Retry-After} honoured; a longer one is cut to this. */
@@ -30,6 +31,9 @@ public final class HttpDelivery {
     private static final Pattern VENDOR_CODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_. -]{0,39}");
     /** Answer bodies longer than this are not given to a vendor's error-code reader. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
+
+    /** The statuses most vendors ask to have retried: 408, 429 and 5xx (INTEGRATIONS.md 2.14). */
+    public static final IntPredicate COMMON_RETRYABLE = status -> status == 408 || status == 429 || status >= 500;
 
     private final HttpClient client;
     private final Duration timeout;
@@ -55,6 +59,14 @@ public final class HttpDelivery {
      * a recipient) into the reason.
      */
     public SendOutcome send(HttpRequest.Builder request, Function<String, String> errorCode) {
+        return send(request, errorCode, COMMON_RETRYABLE);
+    }
+
+    /**
+     * Like {@link #send(HttpRequest.Builder, Function)} for a far side with its own retry rules: a non-2xx status is
+     * retried only when {@code retryable} accepts it (OTLP, for example, retries only 429, 502, 503 and 504).
+     */
+    public SendOutcome send(HttpRequest.Builder request, Function<String, String> errorCode, IntPredicate retryable) {
         HttpResponse<String> r;
         try {
             r = client.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
@@ -68,7 +80,8 @@ public final class HttpDelivery {
             Thread.currentThread().interrupt();
             return new SendOutcome.Retry("interrupted", 0, null);
         }
-        return outcome(r.statusCode(), r.headers().firstValue("Retry-After"), r.body(), Instant.now(), errorCode);
+        return outcome(r.statusCode(), r.headers().firstValue("Retry-After"), r.body(), Instant.now(), errorCode,
+                retryable);
     }
 
     /** The outcome of an answer: see the class comment. */
@@ -79,6 +92,12 @@ public final class HttpDelivery {
     /** The outcome of an answer, its reason showing the vendor's error code read by {@code errorCode} if any. */
     static SendOutcome outcome(int status, Optional<String> retryAfter, String body, Instant now,
                                Function<String, String> errorCode) {
+        return outcome(status, retryAfter, body, now, errorCode, COMMON_RETRYABLE);
+    }
+
+    /** The outcome of an answer, retried when {@code retryable} accepts its status. */
+    static SendOutcome outcome(int status, Optional<String> retryAfter, String body, Instant now,
+                               Function<String, String> errorCode, IntPredicate retryable) {
         if (status >= 200 && status < 300) {
             return new SendOutcome.Delivered(status);
         }
@@ -87,7 +106,7 @@ public final class HttpDelivery {
             code = vendorCode(body, errorCode);
         }
         String reason = "http " + status + (code != null ? " " + code : "");
-        if (status == 408 || status == 429 || status >= 500) {
+        if (retryable.test(status)) {
             return new SendOutcome.Retry(reason, status, retryAfter.map(v -> retryAfter(v, now)).orElse(null));
         }
         return new SendOutcome.Rejected(reason, status);

@@ -1,4 +1,4 @@
-package io.vigil.notify.channel;
+package io.vigil.core.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,6 +22,17 @@ class HttpDeliveryTest {
         assertThat(HttpDelivery.outcome(400, Optional.empty(), "invalid_payload", NOW))
                 .isEqualTo(new SendOutcome.Rejected("http 400 invalid_payload", 400));
         assertThat(HttpDelivery.outcome(410, Optional.empty(), "channel_is_archived", NOW))
+                .isInstanceOf(SendOutcome.Rejected.class);
+    }
+
+    @Test
+    void aFarSideWithItsOwnRetryRules_isRetriedOnlyOnThoseStatuses() {
+        java.util.function.IntPredicate otlp = s -> s == 429 || s == 502 || s == 503 || s == 504;
+        assertThat(HttpDelivery.outcome(500, Optional.empty(), "", NOW, b -> null, otlp))
+                .isInstanceOf(SendOutcome.Rejected.class);
+        assertThat(HttpDelivery.outcome(503, Optional.of("7"), "", NOW, b -> null, otlp))
+                .isEqualTo(new SendOutcome.Retry("http 503", 503, Duration.ofSeconds(7)));
+        assertThat(HttpDelivery.outcome(408, Optional.empty(), "", NOW, b -> null, otlp))
                 .isInstanceOf(SendOutcome.Rejected.class);
     }
 
