@@ -71,6 +71,7 @@ public final class StorageEngine implements AutoCloseable {
     private volatile boolean closed;
     private volatile Lease maintenanceLease = Lease.local("maintenance");
     private volatile boolean maintenanceLeaseHeld;
+    private volatile FlushListener flushListener;
 
     private StorageEngine(MetricStore store, EngineConfig config, Clock clock, Path walDir, boolean background) {
         this.store = store;
@@ -258,7 +259,7 @@ public final class StorageEngine implements AutoCloseable {
             try {
                 resolveCommitInDoubt();
                 commitHead();
-                refreshSeries();
+                learnSeries();
             } catch (RuntimeException e) {
                 if (storeFailingSince == 0) {
                     storeFailingSince = Math.max(1, clock.millis());
@@ -352,10 +353,60 @@ public final class StorageEngine implements AutoCloseable {
             viewLock.writeLock().unlock();
         }
         wal.deleteBefore(f.checkpoint());
+        tellListener(f.rollups(), newSeries);
+    }
+
+    /**
+     * Sets the listener told after each flush that wrote to the store (replacing any earlier one; null for none).
+     * Without one, a flush does no work for it at all.
+     */
+    public void onFlushed(FlushListener listener) {
+        this.flushListener = listener;
+    }
+
+    /** Tells the listener the metric names of a commit; on the flush thread, outside the engine's locks. */
+    private void tellListener(List<Rollup> rollups, List<Series> newSeries) {
+        FlushListener listener = flushListener;
+        if (listener == null || (rollups.isEmpty() && newSeries.isEmpty())) {
+            return;
+        }
+        java.util.Set<String> metrics = new java.util.HashSet<>();
+        String last = null;
+        for (Rollup r : rollups) {
+            Series s = registry.byId(r.seriesId());
+            // Metric names are interned: the identity check skips the hash lookup for runs of one metric.
+            if (s != null && s.key.metric() != last) {
+                last = s.key.metric();
+                metrics.add(last);
+            }
+        }
+        for (Series s : newSeries) {
+            metrics.add(s.key.metric());
+        }
+        try {
+            listener.flushed(java.util.Collections.unmodifiableSet(metrics), !newSeries.isEmpty());
+        } catch (RuntimeException e) {
+            LOG.warn("flush listener failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Learns the series that other nodes sharing the store committed since the last flush or refresh, so that this
+     * node's queries find them before its own next flush (which does the same). Does store I/O and waits while a
+     * flush runs; call it off the ingest path. Nothing to do on a store with one node.
+     *
+     * @throws io.vigil.store.StorageException if the store fails
+     */
+    public void refreshSeries() {
+        synchronized (flushMonitor) {
+            if (!closed) {
+                learnSeries();
+            }
+        }
     }
 
     /** Registers the series that other nodes sharing the store committed since the last call. */
-    private void refreshSeries() {
+    private void learnSeries() {
         SeriesChanges changes = store.seriesAfter(seriesCursor);
         for (SeriesRecord r : changes.series()) {
             registry.restore(r.key(), r.kind(), true);

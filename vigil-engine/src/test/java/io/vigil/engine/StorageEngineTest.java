@@ -236,4 +236,54 @@ class StorageEngineTest {
             assertThat(single(r)).isBetween(0.2, 1.0);
         }
     }
+
+    @Test
+    void flushListener_getsTheMetricNamesOfEachCommit_andWhetherItCreatedSeries() {
+        try (StorageEngine engine = open()) {
+            List<Map.Entry<java.util.Set<String>, Boolean>> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+            engine.onFlushed((metrics, newSeries) -> told.add(Map.entry(java.util.Set.copyOf(metrics), newSeries)));
+            engine.flush();
+            assertThat(told).as("a flush that wrote nothing").isEmpty();
+
+            engine.write(latencies("/guests", "200", T0, 0.1));
+            engine.write(latencies("/photos", "200", T0 + 12_000, 0.2));
+            WriteBatch checkins = new WriteBatch();
+            checkins.beginSeries(new SeriesKey("guest_checkins_total", Labels.EMPTY), MetricKind.COUNTER);
+            checkins.addSample(T0, 3);
+            engine.write(checkins);
+            engine.flush();
+            assertThat(told).containsExactly(Map.entry(java.util.Set.of("http_latency_seconds", "guest_checkins_total"),
+                    true));
+
+            engine.write(latencies("/guests", "200", T0 + 1, 0.3)); // a known series
+            engine.flush();
+            assertThat(told).hasSize(2).last().isEqualTo(Map.entry(java.util.Set.of("http_latency_seconds"), false));
+
+            engine.onFlushed((metrics, newSeries) -> {
+                throw new IllegalStateException("a broken listener");
+            });
+            engine.write(latencies("/guests", "200", T0 + 2, 0.4));
+            engine.flush(); // the listener's failure is not the flush's
+            assertThat(single(query(engine, new Stat(Stat.Type.COUNT, 0), Map.of(), List.of()))).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void refreshSeries_findsSeriesAnotherEngineOnTheSameStoreCommitted_beforeTheNextFlush() {
+        try (StorageEngine a = open()) {
+            // A second node's engine on the same store (its own WAL); closed without a flush, as it has its own
+            // checkpoint only on PostgreSQL.
+            StorageEngine b = StorageEngine.openManual(EmbeddedMetricStore.open(dir.resolve("store")),
+                    dir.resolve("wal-b"), EngineConfig.DEFAULTS, CLOCK);
+            try {
+                a.write(latencies("/guests", "200", T0, 0.1, 0.2));
+                a.flush();
+                assertThat(query(b, new Stat(Stat.Type.COUNT, 0), Map.of(), List.of()).series()).isEmpty();
+                b.refreshSeries();
+                assertThat(single(query(b, new Stat(Stat.Type.COUNT, 0), Map.of(), List.of()))).isEqualTo(2);
+            } finally {
+                b.abandonForTests();
+            }
+        }
+    }
 }
