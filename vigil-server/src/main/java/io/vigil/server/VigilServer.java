@@ -39,6 +39,8 @@ public final class VigilServer implements AutoCloseable {
     private final io.vigil.alerting.service.AlertingService alerting;
     private final HttpApi http;
     private final io.vigil.server.stream.StreamHub streams;
+    /** Live streams across the nodes of a PostgreSQL database; null on the embedded store. */
+    private final io.vigil.server.stream.StreamFanOut fanOut;
     private final FileLock lock;
     private final FileChannel lockChannel;
     private final Path adminKeyFile;
@@ -48,8 +50,9 @@ public final class VigilServer implements AutoCloseable {
                         io.vigil.server.calendar.WeddingHealthMonitor weddingHealth,
                         io.vigil.alerting.service.AlertingService alerting,
                         io.vigil.server.notify.Notifications notifications, HttpApi http,
-                        io.vigil.server.stream.StreamHub streams, FileLock lock,
-                        FileChannel lockChannel, Path adminKeyFile, int port) {
+                        io.vigil.server.stream.StreamHub streams, io.vigil.server.stream.StreamFanOut fanOut,
+                        FileLock lock, FileChannel lockChannel, Path adminKeyFile, int port) {
+        this.fanOut = fanOut;
         this.alerting = alerting;
         this.notifications = notifications;
         this.feedPoller = feedPoller;
@@ -157,6 +160,11 @@ public final class VigilServer implements AutoCloseable {
         alerting.whenIntentsWritten(notifications.service()::wake);
         io.vigil.server.stream.StreamHub streams = new io.vigil.server.stream.StreamHub(queries, calendar, clock,
                 io.vigil.server.stream.StreamClient.Limits.DEFAULTS).start();
+        // On PostgreSQL, streams also update when another node flushed a metric (docs/streams.md).
+        io.vigil.store.EventChannel events = backend.openEventChannel(io.vigil.server.stream.StreamFanOut.CHANNEL);
+        io.vigil.server.stream.StreamFanOut fanOut = events == null ? null
+                : io.vigil.server.stream.StreamFanOut.start(events, nodeId, streams, engine::refreshSeries);
+        engine.onFlushed(fanOut);
         HttpApi http = new HttpApi(new HttpApi.Parts(engine, queries,
                 new RemoteWriteDecoder(rules, clock, (int) Math.min(256L << 20, maxBody * 4L), 1 << 20),
                 new OtlpMetricsDecoder(rules, clock), new JsonBatchDecoder(rules, clock), keys,
@@ -181,6 +189,9 @@ public final class VigilServer implements AutoCloseable {
             weddingHealth.close();
             feedPoller.close();
             engine.close();
+            if (fanOut != null) {
+                fanOut.close();
+            }
             backend.releaseNodeId();
             release(lock, lockChannel);
             throw e;
@@ -188,7 +199,7 @@ public final class VigilServer implements AutoCloseable {
         LOG.info("Vigil node {} listening on http://{}:{} (WAL in {}, {}, {} series known, keys: {})", nodeId, bind,
                 bound, dataDir, backend.describe(), engine.registry().size(), keys.describe());
         return new VigilServer(engine, backend, feedPoller, weddingHealth, alerting, notifications, http, streams,
-                lock, lockChannel, adminKeyFile, bound);
+                fanOut, lock, lockChannel, adminKeyFile, bound);
     }
 
     public int port() {
@@ -238,6 +249,11 @@ public final class VigilServer implements AutoCloseable {
         return streams;
     }
 
+    /** Live streams across the nodes of a PostgreSQL database (tests read its counters); null on the embedded store. */
+    public io.vigil.server.stream.StreamFanOut streamFanOut() {
+        return fanOut;
+    }
+
     public StorageEngine engine() {
         return engine;
     }
@@ -250,7 +266,10 @@ public final class VigilServer implements AutoCloseable {
         notifications.service().close();
         weddingHealth.close();
         feedPoller.close();
-        engine.close();
+        engine.close(); // its final flush is still announced to the other nodes
+        if (fanOut != null) {
+            fanOut.close();
+        }
         backend.releaseNodeId();
         release(lock, lockChannel);
     }

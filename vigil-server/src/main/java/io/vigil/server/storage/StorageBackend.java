@@ -1,10 +1,12 @@
 package io.vigil.server.storage;
 
 import io.vigil.server.config.VigilConfig;
+import io.vigil.store.EventChannel;
 import io.vigil.store.Lease;
 import io.vigil.store.MetricStore;
 import io.vigil.store.NodeId;
 import io.vigil.store.embedded.EmbeddedMetricStore;
+import io.vigil.store.postgres.PostgresEventChannel;
 import io.vigil.store.postgres.PostgresLease;
 import io.vigil.store.postgres.PostgresMetricStore;
 import io.vigil.store.postgres.PostgresSettings;
@@ -23,10 +25,14 @@ public final class StorageBackend {
     private final String description;
     /** Makes the lease of a singleton job by name. */
     private final java.util.function.Function<String, Lease> leases;
+    /** Opens an event channel between the nodes by name; null on the embedded store. */
+    private final java.util.function.Function<String, EventChannel> channels;
 
     private StorageBackend(MetricStore store, Lease maintenanceLease, Lease nodeLease, String description,
-                           java.util.function.Function<String, Lease> leases) {
+                           java.util.function.Function<String, Lease> leases,
+                           java.util.function.Function<String, EventChannel> channels) {
         this.leases = leases;
+        this.channels = channels;
         this.store = store;
         this.maintenanceLease = maintenanceLease;
         this.nodeLease = nodeLease;
@@ -44,7 +50,8 @@ public final class StorageBackend {
         NodeId.check(nodeId);
         if (!config.isPostgres()) {
             return new StorageBackend(EmbeddedMetricStore.open(dataDir.resolve("store")), Lease.local("maintenance"),
-                    Lease.local("node." + nodeId), "embedded store in " + dataDir.resolve("store"), Lease::local);
+                    Lease.local("node." + nodeId), "embedded store in " + dataDir.resolve("store"), Lease::local,
+                    name -> null);
         }
         PostgresSettings settings = settings(config.postgres(), env);
         PostgresLease nodeLease = new PostgresLease(settings, "node." + nodeId);
@@ -57,7 +64,7 @@ public final class StorageBackend {
             PostgresMetricStore store = PostgresMetricStore.open(settings, nodeId);
             return new StorageBackend(store, new PostgresLease(settings, "maintenance"), nodeLease,
                     "PostgreSQL " + settings.redactedUrl() + " as node " + nodeId,
-                    name -> new PostgresLease(settings, name));
+                    name -> new PostgresLease(settings, name), name -> new PostgresEventChannel(settings, name));
         } catch (RuntimeException e) {
             nodeLease.close();
             throw e;
@@ -123,6 +130,17 @@ public final class StorageBackend {
     /** A new lease for a singleton job (one node at a time runs it); the caller closes it. */
     public Lease lease(String name) {
         return leases.apply(name);
+    }
+
+    /**
+     * Opens a channel of best-effort messages to every node of the database (PostgreSQL LISTEN/NOTIFY on
+     * {@code name}), or returns null on the embedded store, where this node is the only one. The caller closes it.
+     *
+     * @param name lower-case letters, digits and underscores
+     * @throws IllegalArgumentException for another name
+     */
+    public EventChannel openEventChannel(String name) {
+        return channels.apply(name);
     }
 
     /** Releases the node id; call after the engine has closed. */

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * non-critical streams in peak wedding time), and offers each update to its client's conflating buffer. It also sends
  * heartbeats every {@link #HEARTBEAT} and cuts off clients that stall. See docs/streams.md.
  *
- * <p>Only this node's ingest marks subscriptions: data that other nodes of a PostgreSQL database ingest shows in an
- * update's values once flushed, but does not itself trigger an update here.
+ * <p>On PostgreSQL, other nodes' flushes mark subscriptions too: {@link StreamFanOut} calls {@link #ingested} (or
+ * {@link #ingestedAll}) with the metric names another node announced after writing them to the store.
  */
 public final class StreamHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamHub.class);
@@ -99,7 +99,7 @@ public final class StreamHub implements AutoCloseable {
 
     /**
      * Called after every acknowledged ingest batch with its metric names ({@code WriteBatch.metricNames()}), on the
-     * ingest thread: marks the subscriptions of the batch's
+     * ingest thread, and with the metrics another node flushed ({@link StreamFanOut}): marks the subscriptions of the batch's
      * metrics dirty and wakes the hub. Does no I/O, no query and takes no lock (a map lookup per metric of the batch
      * and a volatile flag per subscription).
      */
@@ -119,6 +119,23 @@ public final class StreamHub implements AutoCloseable {
         }
         Thread t = thread;
         if (any && t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /**
+     * Like {@link #ingested} for every metric: marks every subscription dirty (another node flushed more metrics than
+     * a notice lists). Does no I/O and takes no lock.
+     */
+    public void ingestedAll() {
+        if (all.isEmpty()) {
+            return;
+        }
+        for (Subscription s : all) {
+            s.dirty = true;
+        }
+        Thread t = thread;
+        if (t != null) {
             LockSupport.unpark(t);
         }
     }
