@@ -28,6 +28,9 @@ public final class StreamMessages {
         if (spec.wedding() != null) {
             m.put("wedding", spec.wedding());
         }
+        if (spec.loadTest() != null) {
+            m.put("loadTest", spec.loadTest());
+        }
         m.put("stat", spec.statText());
         m.put("window", spec.windowText());
         m.put("at", at.toString());

@@ -187,7 +187,7 @@ public final class StreamRoutes {
 
     /**
      * The SSE endpoint: one subscription from the query parameters ({@code metric}, {@code stat}, {@code by},
-     * {@code window}, {@code wedding}; any other parameter but {@code token} is a label filter). The handler's own
+     * {@code window}, {@code wedding}, {@code loadTest}; any other parameter but {@code token} is a label filter). The handler's own
      * virtual thread is the client's sender.
      */
     public void sse(Context ctx) throws IOException {

@@ -20,13 +20,21 @@ import java.util.Map;
  * @param groupBy label names to group by
  * @param window the trailing window, 10 s to {@link #MAX_WINDOW}
  * @param wedding the wedding id of a wedding subscription, else null
+ * @param loadTest the run id of a load-test subscription ({@value #LOAD_TEST_LABEL} filter), else null
  */
 public record StreamSpec(List<String> metrics, Map<String, String> filters, Stat stat, String statText,
-                         List<String> groupBy, Duration window, String wedding) {
+                         List<String> groupBy, Duration window, String wedding, String loadTest) {
 
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
     public static final Duration MAX_WINDOW = Duration.ofHours(1);
     public static final Duration MIN_WINDOW = Duration.ofSeconds(10);
+    /**
+     * The label with which load tests tag every metric they produce: {@code load_test_run=<run id>}. A subscription's
+     * {@code loadTest} filters on it.
+     */
+    public static final String LOAD_TEST_LABEL = "load_test_run";
+    /** Wedding ids and load-test run ids: letters, digits, '_', '.', ':' and '-', 1 to 128 characters. */
+    private static final String ID_PATTERN = "[A-Za-z0-9_.:-]{1,128}";
     /** Most label filters and group-by labels a subscription may name. */
     static final int MAX_LABELS = 32;
 
@@ -43,12 +51,12 @@ public record StreamSpec(List<String> metrics, Map<String, String> filters, Stat
     }
 
     /** The fields a subscription understands; the rest of an SSE query string are label filters. */
-    static final List<String> FIELDS = List.of("metric", "stat", "by", "window", "wedding", "labels");
+    static final List<String> FIELDS = List.of("metric", "stat", "by", "window", "wedding", "loadTest", "labels");
 
     /**
      * Reads a subscription from its fields: {@code metric}, {@code stat}, {@code by} (comma-separated text or a list),
-     * {@code window} (such as {@code 30s}, {@code 5m}), {@code wedding}, and {@code labels} (an object of label
-     * filters).
+     * {@code window} (such as {@code 30s}, {@code 5m}), {@code wedding}, {@code loadTest} (a load-test run id, with
+     * {@code metric}), and {@code labels} (an object of label filters).
      *
      * @throws IllegalArgumentException with a message that says what to fix
      */
@@ -61,6 +69,11 @@ public record StreamSpec(List<String> metrics, Map<String, String> filters, Stat
         }
         String metric = text(fields, "metric");
         String wedding = text(fields, "wedding");
+        String loadTest = text(fields, "loadTest");
+        if (loadTest != null && metric == null) {
+            throw new IllegalArgumentException("'loadTest' needs 'metric': a load-test stream follows one metric of the"
+                    + " run, e.g. {\"metric\": \"http_request_duration_seconds\", \"loadTest\": \"run-42\"}");
+        }
         if (metric == null && wedding == null) {
             throw new IllegalArgumentException("'metric' is required (or 'wedding' with a wedding id), "
                     + "e.g. {\"metric\": \"http_request_duration_seconds\", \"stat\": \"p95\"}");
@@ -119,9 +132,21 @@ public record StreamSpec(List<String> metrics, Map<String, String> filters, Stat
             throw new IllegalArgumentException("at most " + MAX_LABELS + " label filters and " + MAX_LABELS
                     + " group-by labels");
         }
+        if (loadTest != null) {
+            if (!loadTest.matches(ID_PATTERN)) {
+                throw new IllegalArgumentException("loadTest '" + shorten(loadTest) + "' is not a load-test run id"
+                        + " (1 to 128 letters, digits, '_', '.', ':' or '-')");
+            }
+            String other = filters.get(LOAD_TEST_LABEL);
+            if (other != null && !other.equals(loadTest)) {
+                throw new IllegalArgumentException("label filter " + LOAD_TEST_LABEL + " '" + shorten(other)
+                        + "' contradicts loadTest '" + shorten(loadTest) + "'; give the run in 'loadTest' only");
+            }
+            filters.put(LOAD_TEST_LABEL, loadTest);
+        }
         List<String> metrics;
         if (wedding != null) {
-            if (!wedding.matches("[A-Za-z0-9_.:-]{1,128}")) {
+            if (!wedding.matches(ID_PATTERN)) {
                 throw new IllegalArgumentException("wedding '" + shorten(wedding) + "' is not a wedding id");
             }
             filters.put("wedding_id", wedding);
@@ -129,14 +154,19 @@ public record StreamSpec(List<String> metrics, Map<String, String> filters, Stat
         } else {
             metrics = List.of(metric);
         }
-        return new StreamSpec(metrics, filters, stat, statText.trim().toLowerCase(Locale.ROOT), by, window, wedding);
+        return new StreamSpec(metrics, filters, stat, statText.trim().toLowerCase(Locale.ROOT), by, window, wedding,
+                loadTest);
     }
 
     /**
      * Whether the stream is wedding-critical: a wedding subscription, or a metric whose operation
-     * ({@link WeddingOperation}) is. Non-critical streams are throttled to one update a second in peak wedding time.
+     * ({@link WeddingOperation}) is; never a load-test stream (the test's traffic is not a wedding's). Non-critical
+     * streams are throttled to one update a second in peak wedding time.
      */
     public boolean weddingCritical() {
+        if (loadTest != null) {
+            return false;
+        }
         if (wedding != null) {
             return true;
         }

@@ -149,4 +149,55 @@ class LiveStreamsTest {
             }
         }
     }
+
+    static String runLatency(String metric, String run, int observations) {
+        StringBuilder obs = new StringBuilder();
+        for (int i = 0; i < observations; i++) {
+            obs.append(i == 0 ? "" : ",").append(0.1 * (i + 1));
+        }
+        String labels = run == null ? "{\"route\": \"/guests\"}"
+                : "{\"route\": \"/guests\", \"load_test_run\": \"" + run + "\"}";
+        return "{\"name\": \"" + metric + "\", \"type\": \"latency\", \"labels\": " + labels
+                + ", \"observations\": [" + obs + "]}";
+    }
+
+    @Test
+    void loadTestStreams_overWebSocketAndSse_seeOnlyTheirRunsSamples_andNameTheRun() throws Exception {
+        try (VigilServer server = StreamClients.start(dir)) {
+            int port = server.port();
+            StreamClients.Ws ws = StreamClients.Ws.open(port, READ_KEY, "");
+            ws.send("{\"subscribe\": {\"metric\": \"checkout_seconds\", \"stat\": \"count\", "
+                    + "\"loadTest\": \"run-1\"}, \"id\": \"lt\"}");
+            ws.await(m -> m.path("type").asText().equals("subscribed"), WAIT);
+            try (StreamClients.Sse sse = new StreamClients.Sse(port,
+                    "?metric=checkout_seconds&stat=count&loadTest=run-2", READ_KEY, null)) {
+                assertThat(sse.response.statusCode()).isEqualTo(200);
+                sse.await(ev -> ev.data().path("type").asText().equals("update"), WAIT); // the first, empty
+
+                // One batch: samples of two runs and of real traffic, all of one metric.
+                String body = "{\"metrics\": [" + runLatency("checkout_seconds", "run-1", 3) + ", "
+                        + runLatency("checkout_seconds", "run-2", 5) + ", "
+                        + runLatency("checkout_seconds", null, 7) + "]}";
+                assertThat(ingest(port, body)).isEqualTo(200);
+
+                JsonNode run1 = ws.await(m -> update(m, "lt") && value(m) == 3.0, WAIT);
+                assertThat(run1.path("loadTest").asText()).isEqualTo("run-1");
+                assertThat(run1.path("metric").asText()).isEqualTo("checkout_seconds");
+                StreamClients.Event run2 = sse.await(ev -> value(ev.data()) == 5.0, WAIT);
+                assertThat(run2.data().path("loadTest").asText()).isEqualTo("run-2");
+                assertThat(ws.all).filteredOn(m -> update(m, "lt")).allSatisfy(m -> {
+                    assertThat(value(m) == 3.0 || m.path("groups").isEmpty()).as("only run-1's samples: " + m).isTrue();
+                    assertThat(m.path("loadTest").asText()).isEqualTo("run-1");
+                });
+            }
+
+            ws.send("{\"subscribe\": {\"loadTest\": \"run-1\"}, \"id\": \"bad\"}");
+            assertThat(ws.next(m -> m.path("type").asText().equals("error"), WAIT).path("message").asText())
+                    .contains("'loadTest' needs 'metric'");
+            var bad = StreamClients.get(port, "/api/v1/stream/sse?metric=checkout_seconds&loadTest=run%201", READ_KEY);
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(bad.body()).contains("is not a load-test run id");
+            ws.socket.sendClose(1000, "done").join();
+        }
+    }
 }

@@ -51,4 +51,45 @@ class StreamSpecTest {
                 .hasMessageContaining("'by'");
         assertThatThrownBy(() -> StreamSpec.parse(Map.of("metric", "bad metric"))).hasMessageContaining("metric name");
     }
+
+    @Test
+    void loadTest_filtersOnTheRunLabel_needsAMetric_andIsNeverWeddingCritical() {
+        StreamSpec s = StreamSpec.parse(Map.of("metric", "wedding_photo_upload_seconds", "stat", "p95",
+                "loadTest", "saturday-rehearsal_2026.06:7"));
+        assertThat(s.loadTest()).isEqualTo("saturday-rehearsal_2026.06:7");
+        assertThat(s.filters()).containsEntry(StreamSpec.LOAD_TEST_LABEL, "saturday-rehearsal_2026.06:7")
+                .containsEntry("load_test_run", "saturday-rehearsal_2026.06:7");
+        assertThat(s.metrics()).containsExactly("wedding_photo_upload_seconds");
+        // Photo uploads are wedding-critical, but a load test's are not a wedding's: throttled at peak.
+        assertThat(StreamSpec.parse(Map.of("metric", "wedding_photo_upload_seconds")).weddingCritical()).isTrue();
+        assertThat(s.weddingCritical()).isFalse();
+        assertThat(StreamSpec.parse(Map.of("metric", "m", "loadTest", "r1", "labels",
+                Map.of("load_test_run", "r1", "route", "/guests"))).filters())
+                .containsEntry("load_test_run", "r1").containsEntry("route", "/guests");
+        assertThat(StreamSpec.parse(Map.of("metric", "m")).loadTest()).isNull();
+
+        String json = StreamMessages.update("s1", s, java.time.Instant.parse("2026-06-13T15:00:00Z"), 1, List.of(),
+                new io.vigil.calendar.WeddingContext(java.time.Instant.parse("2026-06-13T15:00:00Z"), true, true,
+                        List.of(), List.of(), 0));
+        assertThat(json).contains("\"loadTest\":\"saturday-rehearsal_2026.06:7\"");
+    }
+
+    @Test
+    void loadTest_refusesBadRunIds_aMissingMetric_andAContradictingLabelFilter() {
+        assertThatThrownBy(() -> StreamSpec.parse(Map.of("loadTest", "run-1")))
+                .hasMessageContaining("'loadTest' needs 'metric'");
+        assertThatThrownBy(() -> StreamSpec.parse(Map.of("wedding", "w-1", "loadTest", "run-1")))
+                .hasMessageContaining("'loadTest' needs 'metric'");
+        assertThatThrownBy(() -> StreamSpec.parse(Map.of("metric", "m", "loadTest", "run 1; drop")))
+                .hasMessageContaining("loadTest 'run 1; drop' is not a load-test run id")
+                .hasMessageContaining("1 to 128 letters, digits");
+        assertThatThrownBy(() -> StreamSpec.parse(Map.of("metric", "m", "loadTest", "r".repeat(129))))
+                .hasMessageContaining("is not a load-test run id");
+        assertThat(StreamSpec.parse(Map.of("metric", "m", "loadTest", "r".repeat(128))).loadTest()).hasSize(128);
+        assertThatThrownBy(() -> StreamSpec.parse(Map.of("metric", "m", "loadTest", 42)))
+                .hasMessageContaining("'loadTest' must be a string");
+        assertThatThrownBy(() -> StreamSpec.parse(Map.of("metric", "m", "loadTest", "run-1",
+                "labels", Map.of("load_test_run", "run-2"))))
+                .hasMessageContaining("contradicts loadTest 'run-1'");
+    }
 }
