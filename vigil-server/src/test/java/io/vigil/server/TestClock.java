@@ -7,12 +7,30 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A UTC clock the test sets and moves; safe to read from the server's threads. */
+/**
+ * A UTC clock the test sets and moves; safe to read from the server's threads. A {@link #running} one also moves by
+ * itself, at the pace of {@link System#nanoTime()}.
+ */
 public final class TestClock extends Clock {
     private final AtomicReference<Instant> now;
+    /** The {@link System#nanoTime()} that {@link #now} stands for when running, else -1. */
+    private final long baseNanos;
 
     public TestClock(Instant start) {
+        this(start, -1);
+    }
+
+    private TestClock(Instant start, long baseNanos) {
         now = new AtomicReference<>(start);
+        this.baseNanos = baseNanos;
+    }
+
+    /**
+     * A clock that starts at {@code start} and then runs in real time, so that the timestamps a server gives its
+     * messages are as far apart as the server's own intervals ({@link #set} and {@link #advance} still move it).
+     */
+    public static TestClock running(Instant start) {
+        return new TestClock(start, System.nanoTime());
     }
 
     @Override
@@ -27,11 +45,12 @@ public final class TestClock extends Clock {
 
     @Override
     public Instant instant() {
-        return now.get();
+        Instant t = now.get();
+        return baseNanos < 0 ? t : t.plusNanos(System.nanoTime() - baseNanos);
     }
 
     public void set(Instant t) {
-        now.set(t);
+        now.set(baseNanos < 0 ? t : t.minusNanos(System.nanoTime() - baseNanos));
     }
 
     public void advance(Duration d) {
