@@ -124,7 +124,7 @@ public final class StreamFanOut implements FlushListener, AutoCloseable {
             List<String> messages = FlushNotice.encode(nodeId, p.metrics(), p.all(), p.newSeries());
             try {
                 for (String m : messages) {
-                    channel.publish(m);
+                    publishOrRetryOnce(m);
                     published.incrementAndGet();
                 }
             } catch (RuntimeException e) {
@@ -135,6 +135,18 @@ public final class StreamFanOut implements FlushListener, AutoCloseable {
                             + " update at their next notice or ingest): {}", e.toString());
                 }
             }
+        }
+    }
+
+    /**
+     * Publishes, and once more on failure: the channel replaces a connection that broke (after a database restart
+     * the first publish finds its connection dead), so the second try usually gets through.
+     */
+    private void publishOrRetryOnce(String message) {
+        try {
+            channel.publish(message);
+        } catch (RuntimeException first) {
+            channel.publish(message);
         }
     }
 
