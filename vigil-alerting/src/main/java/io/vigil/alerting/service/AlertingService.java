@@ -91,6 +91,8 @@ public final class AlertingService implements AutoCloseable {
     private final AtomicBoolean nudgePending = new AtomicBoolean();
     private volatile long lastNudgeNanos = System.nanoTime() - NUDGE_SPACING_MILLIS * 1_000_000;
     private volatile Runnable intentsWritten = () -> { };
+    private final List<java.util.function.Consumer<List<NotificationIntent>>> intentObservers =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private Instant lastPruned = Instant.MIN;
 
     /**
@@ -340,6 +342,14 @@ public final class AlertingService implements AutoCloseable {
         this.intentsWritten = listener;
     }
 
+    /**
+     * Also shows every intent written to an observer (exports mark P0/P1 incidents on other tools), on the alerting
+     * thread after the intents are durable; the observer must not block, and its failures are logged and ignored.
+     */
+    public void observeIntents(java.util.function.Consumer<List<NotificationIntent>> observer) {
+        intentObservers.add(observer);
+    }
+
     /** Outbox first, then history, then the snapshot: see the class comment. */
     private void write(List<NotificationIntent> intents, List<AlertHistoryEntry> history) {
         for (NotificationIntent i : intents) {
@@ -347,6 +357,13 @@ public final class AlertingService implements AutoCloseable {
         }
         if (!intents.isEmpty()) {
             intentsWritten.run();
+            for (var observer : intentObservers) {
+                try {
+                    observer.accept(List.copyOf(intents));
+                } catch (RuntimeException e) {
+                    LOG.warn("an intent observer failed: {}", e.toString());
+                }
+            }
         }
         for (AlertHistoryEntry h : history) {
             state.append(HISTORY, h.at(), LifecycleJson.write(h));

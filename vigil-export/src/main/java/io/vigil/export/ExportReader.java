@@ -1,0 +1,93 @@
+package io.vigil.export;
+
+import io.vigil.calendar.WeddingCalendar;
+import io.vigil.core.Aggregate;
+import io.vigil.core.MetricKind;
+import io.vigil.engine.Series;
+import io.vigil.engine.StorageEngine;
+import io.vigil.store.Tier;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads closed 10-second buckets from the engine (the store and this node's head) and turns them into export points:
+ * the rollups of one series in one bucket merged in order, then the series whose exported labels are equal combined.
+ * Not thread-safe: the export service calls it from its one thread.
+ */
+public final class ExportReader {
+    /** The width of an exported interval: the engine's finest tier. */
+    public static final long INTERVAL_MILLIS = Tier.TEN_SECONDS.widthMillis();
+
+    private final StorageEngine engine;
+    private final WeddingCalendar calendar;
+    private final ExportLabelPolicy policy;
+
+    public ExportReader(StorageEngine engine, WeddingCalendar calendar, ExportLabelPolicy policy) {
+        this.engine = engine;
+        this.calendar = calendar;
+        this.policy = policy;
+    }
+
+    private record Group(long bucket, String metric, MetricKind kind, Map<String, String> labels) {}
+
+    /** The points of every series for the buckets starting in [from, to), both multiples of 10 s. */
+    public List<ExportPoint> read(long from, long to) {
+        Collection<Series> all = engine.registry().all();
+        Map<Long, Series> byId = new HashMap<>(all.size() * 2);
+        long[] ids = new long[all.size()];
+        int n = 0;
+        for (Series s : all) {
+            if (n == ids.length) {
+                break; // registered while we copied: exported from the next read on
+            }
+            ids[n++] = s.id();
+            byId.put(s.id(), s);
+        }
+        if (n < ids.length) {
+            ids = java.util.Arrays.copyOf(ids, n);
+        }
+        // One series may come as several rollups of a bucket (stored, being committed, head): merged in order first.
+        Map<Long, Map<Long, Aggregate>> perSeries = new HashMap<>();
+        engine.read(Tier.TEN_SECONDS, ids, from, to, true, (seriesId, bucket, aggregate) -> {
+            Series s = byId.get(seriesId);
+            Map<Long, Aggregate> buckets = perSeries.computeIfAbsent(seriesId, k -> new HashMap<>(4));
+            Aggregate known = buckets.get(bucket);
+            if (known == null) {
+                buckets.put(bucket, aggregate.copy());
+            } else {
+                known.merge(aggregate, s.kind());
+            }
+        });
+        Map<Group, Aggregate> groups = new LinkedHashMap<>();
+        perSeries.forEach((seriesId, buckets) -> {
+            Series s = byId.get(seriesId);
+            Map<String, String> labels = policy.apply(s.key().metric(), s.key().labels());
+            buckets.forEach((bucket, aggregate) -> {
+                Group g = new Group(bucket, s.key().metric(), s.kind(), labels);
+                Aggregate known = groups.get(g);
+                if (known == null) {
+                    groups.put(g, aggregate);
+                } else {
+                    known.combine(aggregate);
+                }
+            });
+        });
+        Map<Long, ExportTags> tags = new HashMap<>();
+        List<ExportPoint> out = new ArrayList<>(groups.size());
+        groups.forEach((g, aggregate) -> {
+            if (aggregate.samples() == 0) {
+                return;
+            }
+            ExportTags t = tags.computeIfAbsent(g.bucket(), b ->
+                    ExportTags.of(calendar.contextAt(Instant.ofEpochMilli(b + INTERVAL_MILLIS))));
+            out.add(new ExportPoint(g.metric(), g.kind(), g.labels(), g.bucket(), INTERVAL_MILLIS, aggregate, t));
+        });
+        out.sort(java.util.Comparator.comparingLong(ExportPoint::startMillis));
+        return out;
+    }
+}
