@@ -187,14 +187,14 @@ public final class StreamRoutes {
 
     /**
      * The SSE endpoint: one subscription from the query parameters ({@code metric}, {@code stat}, {@code by},
-     * {@code window}, {@code wedding}, {@code loadTest}; any other parameter but {@code token} is a label filter). The handler's own
-     * virtual thread is the client's sender.
+     * {@code window}, {@code wedding}, {@code loadTest}; any other parameter but {@code token} and {@code lastEventId} is
+     * a label filter). The handler's own virtual thread is the client's sender.
      */
     public void sse(Context ctx) throws IOException {
         Map<String, Object> fields = new LinkedHashMap<>();
         Map<String, Object> labels = new LinkedHashMap<>();
         ctx.queryParamMap().forEach((k, v) -> {
-            if (k.equals("token") || v.isEmpty()) {
+            if (k.equals("token") || k.equals("lastEventId") || v.isEmpty()) {
                 return;
             }
             if (StreamSpec.FIELDS.contains(k) && !k.equals("labels")) {

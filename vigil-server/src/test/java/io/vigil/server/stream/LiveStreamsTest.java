@@ -147,6 +147,13 @@ class LiveStreamsTest {
                 StreamClients.Event next = again.await(ev -> value(ev.data()) == 4.0, WAIT);
                 assertThat(Long.parseLong(next.id())).isEqualTo(lastSeq + 2);
             }
+            // The query-string form (for clients that cannot set the header) resumes the same way and filters nothing.
+            try (StreamClients.Sse byQuery = new StreamClients.Sse(port, "?metric=resume_seconds&stat=count&lastEventId="
+                    + (lastSeq + 2), READ_KEY, null)) {
+                StreamClients.Event first = byQuery.await(ev -> ev.data().path("type").asText().equals("update"), WAIT);
+                assertThat(first.data().path("seq").asLong()).isEqualTo(lastSeq + 3);
+                assertThat(value(first.data())).isEqualTo(4.0);
+            }
         }
     }
 
