@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * Sends what is offered to one {@link ExportSink} from a thread of its own, so that a slow, failing or hanging far side
  * never holds up the caller: a bounded buffer that drops the oldest items when full (counted), batches by size
  * ({@link ExportSink#maxBatch()}) and time ({@code linger}), retries with backoff and jitter honouring
- * {@code Retry-After}, a Resilience4j circuit breaker (while open, nothing is sent and the buffer keeps the newest
- * items), payloads split in two when the far side says too large, and items given up after {@code giveUpAfter}.
+ * {@code Retry-After}, a Resilience4j circuit breaker (open when at least half of the last 20 attempts, and at least 10,
+ * failed; while open, nothing is sent for 30 s and the buffer keeps the newest items), payloads split in two when the far side says too large, and items given up after {@code giveUpAfter}.
  * Thread-safe.
  *
  * @param <T> the items exported
@@ -70,8 +70,8 @@ public final class ExportWorker<T> implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.breaker = CircuitBreaker.of("export-" + sink.name(), CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).slidingWindowSize(10)
-                .minimumNumberOfCalls(4).failureRateThreshold(50).waitDurationInOpenState(Duration.ofSeconds(30))
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).slidingWindowSize(20)
+                .minimumNumberOfCalls(10).failureRateThreshold(50).waitDurationInOpenState(Duration.ofSeconds(30))
                 .permittedNumberOfCallsInHalfOpenState(1).build());
         this.thread = Thread.ofPlatform().daemon().name("vigil-export-" + sink.name()).unstarted(this::run);
     }
