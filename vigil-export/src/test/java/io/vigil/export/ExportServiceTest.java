@@ -8,6 +8,7 @@ import io.vigil.core.Labels;
 import io.vigil.core.MetricKind;
 import io.vigil.core.WriteBatch;
 import io.vigil.core.outbound.SendOutcome;
+import io.vigil.core.time.SettableClock;
 import io.vigil.core.wedding.Wedding;
 import io.vigil.engine.EngineConfig;
 import io.vigil.engine.StorageEngine;
@@ -20,12 +21,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,30 +56,6 @@ class ExportServiceTest {
         }
     }
 
-    /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        final AtomicReference<Instant> now;
-
-        MovableClock(Instant start) {
-            now = new AtomicReference<>(start);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
-
     record Setup(ExportService service, List<ExportPoint> local, Collecting<ExportEvent> events,
                  List<WriteBatch> selfMetrics) {}
 
@@ -103,7 +78,7 @@ class ExportServiceTest {
 
     @Test
     void eachSettledBucketIsExportedOnce_andARestartResumesFromTheStoredCursor() throws Exception {
-        MovableClock clock = new MovableClock(T0);
+        SettableClock clock = new SettableClock(T0);
         try (EmbeddedMetricStore store = EmbeddedMetricStore.open(dir.resolve("store"));
              StorageEngine engine = StorageEngine.openManual(store, dir.resolve("wal"), EngineConfig.DEFAULTS, clock)) {
             Setup first = service(engine, store, clock, Lease.local("export"));
@@ -112,7 +87,7 @@ class ExportServiceTest {
             deltas(engine, T0.plusSeconds(11), 2);  // bucket 18:00:10
             deltas(engine, T0.plusSeconds(21), 4);  // bucket 18:00:20
 
-            clock.now.set(T0.plusSeconds(40)); // 18:00:00 and :10 have settled (20 s), :20 not yet
+            clock.set(T0.plusSeconds(40)); // 18:00:00 and :10 have settled (20 s), :20 not yet
             first.service().tick();
             first.service().tick();
             assertThat(first.local()).extracting(ExportPoint::count).containsExactly(1.0, 2.0);
@@ -121,7 +96,7 @@ class ExportServiceTest {
 
             // A new service on the same store (a restart, or another node taking the lease) resumes at the cursor.
             Setup second = service(engine, store, clock, Lease.local("export"));
-            clock.now.set(T0.plusSeconds(50));
+            clock.set(T0.plusSeconds(50));
             second.service().tick();
             assertThat(second.local()).extracting(ExportPoint::count).containsExactly(4.0);
         }
@@ -129,7 +104,7 @@ class ExportServiceTest {
 
     @Test
     void withoutTheLease_nothingIsRead_andTakingItOverResumesWhereTheHolderStopped() throws Exception {
-        MovableClock clock = new MovableClock(T0);
+        SettableClock clock = new SettableClock(T0);
         AtomicBoolean held = new AtomicBoolean(false);
         Lease lease = new Lease() {
             @Override
@@ -151,14 +126,14 @@ class ExportServiceTest {
             holder.service().tick();
             Setup standby = service(engine, store, clock, lease);
             deltas(engine, T0.plusSeconds(1), 1);
-            clock.now.set(T0.plusSeconds(30));
+            clock.set(T0.plusSeconds(30));
             standby.service().tick();
             holder.service().tick();
             assertThat(standby.local()).isEmpty();
             assertThat(holder.local()).extracting(ExportPoint::count).containsExactly(1.0);
 
             deltas(engine, T0.plusSeconds(11), 2);
-            clock.now.set(T0.plusSeconds(40));
+            clock.set(T0.plusSeconds(40));
             held.set(true); // the holder is gone; the standby takes over
             standby.service().tick();
             assertThat(standby.local()).extracting(ExportPoint::count).containsExactly(2.0);
@@ -167,7 +142,7 @@ class ExportServiceTest {
 
     @Test
     void aWeddingDay_isAnnouncedOnceWhenItsFirstWeddingBecomesActive() throws Exception {
-        MovableClock clock = new MovableClock(Instant.parse("2026-06-13T10:00:00Z"));
+        SettableClock clock = new SettableClock(Instant.parse("2026-06-13T10:00:00Z"));
         try (EmbeddedMetricStore store = EmbeddedMetricStore.open(dir.resolve("store"));
              StorageEngine engine = StorageEngine.openManual(store, dir.resolve("wal"), EngineConfig.DEFAULTS, clock)) {
             store.weddings().upsert(List.of(
@@ -179,7 +154,7 @@ class ExportServiceTest {
             s.service().start();
             try {
                 s.service().tick(); // 10:00 UTC: London's wedding is active from 12:00 UTC
-                clock.now.set(Instant.parse("2026-06-13T12:30:00Z"));
+                clock.set(Instant.parse("2026-06-13T12:30:00Z"));
                 s.service().tick();
                 s.service().tick();
                 long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

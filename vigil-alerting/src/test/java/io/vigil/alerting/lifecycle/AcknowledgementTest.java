@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.alerting.Impact;
-import io.vigil.alerting.NotificationIntent;
 import io.vigil.alerting.NotificationIntent.Kind;
+import io.vigil.alerting.NotificationIntent;
 import io.vigil.alerting.Priority;
 import io.vigil.alerting.lifecycle.AckLinks.Accepted;
 import io.vigil.alerting.lifecycle.AckLinks.Reason;
 import io.vigil.alerting.lifecycle.AckLinks.Refused;
 import io.vigil.alerting.lifecycle.AckOutcome.Status;
+import io.vigil.core.time.SettableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class AcknowledgementTest {
     static final Instant T0 = Instant.parse("2026-06-13T14:00:00Z");
     static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
-    final MutableClock clock = new MutableClock(T0);
+    final SettableClock clock = new SettableClock(T0);
     final AlertLifecycle lifecycle = new AlertLifecycle(LifecycleConfig.DEFAULTS, clock);
     final AckLinks links = new AckLinks(SECRET);
     final Obs down = Obs.rule("down").rated(Priority.P0, Impact.CRITICAL);

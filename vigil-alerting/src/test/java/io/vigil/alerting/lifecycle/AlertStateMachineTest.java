@@ -3,9 +3,10 @@ package io.vigil.alerting.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.alerting.Condition;
-import io.vigil.alerting.NotificationIntent;
 import io.vigil.alerting.NotificationIntent.Kind;
+import io.vigil.alerting.NotificationIntent;
 import io.vigil.alerting.lifecycle.AlertHistoryEntry.Event;
+import io.vigil.core.time.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class AlertStateMachineTest {
     static final Instant T0 = Instant.parse("2026-06-13T14:00:00Z");
-    final AlertLifecycle lifecycle = new AlertLifecycle(LifecycleConfig.DEFAULTS, new MutableClock(T0));
+    final AlertLifecycle lifecycle = new AlertLifecycle(LifecycleConfig.DEFAULTS, new SettableClock(T0));
     final Obs latency = Obs.rule("checkout-latency").pendingFor(Duration.ofMinutes(2));
 
     AlertState state(Obs o) {

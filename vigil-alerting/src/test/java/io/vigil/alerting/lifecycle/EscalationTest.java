@@ -3,19 +3,20 @@ package io.vigil.alerting.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.alerting.Impact;
-import io.vigil.alerting.NotificationIntent;
 import io.vigil.alerting.NotificationIntent.Kind;
+import io.vigil.alerting.NotificationIntent;
 import io.vigil.alerting.Priority;
+import io.vigil.core.time.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class EscalationTest {
     static final Instant T0 = Instant.parse("2026-06-13T14:00:00Z");
-    final AlertLifecycle lifecycle = new AlertLifecycle(LifecycleConfig.DEFAULTS, new MutableClock(T0));
+    final AlertLifecycle lifecycle = new AlertLifecycle(LifecycleConfig.DEFAULTS, new SettableClock(T0));
 
     List<NotificationIntent> escalations(Instant at, Obs o) {
         return lifecycle.evaluate(List.of(o.breaching(at)), at).intents().stream()

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.alerting.Condition;
 import io.vigil.alerting.Impact;
-import io.vigil.alerting.NotificationIntent;
 import io.vigil.alerting.NotificationIntent.Kind;
+import io.vigil.alerting.NotificationIntent;
 import io.vigil.alerting.Priority;
 import io.vigil.alerting.lifecycle.AlertHistoryEntry.Event;
+import io.vigil.core.time.SettableClock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class FlapDampingTest {
     static final Instant T0 = Instant.parse("2026-06-13T14:00:00Z");
-    final AlertLifecycle lifecycle = new AlertLifecycle(LifecycleConfig.DEFAULTS, new MutableClock(T0));
+    final AlertLifecycle lifecycle = new AlertLifecycle(LifecycleConfig.DEFAULTS, new SettableClock(T0));
     // P0: no group interval, so every change would notify at once without damping.
     final Obs flappy = Obs.rule("checkout-errors").rated(Priority.P0, Impact.CRITICAL);
     final List<NotificationIntent> intents = new ArrayList<>();

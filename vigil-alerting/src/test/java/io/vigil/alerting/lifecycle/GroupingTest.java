@@ -3,10 +3,11 @@ package io.vigil.alerting.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.alerting.Impact;
-import io.vigil.alerting.NotificationIntent;
 import io.vigil.alerting.NotificationIntent.AlertSummary;
 import io.vigil.alerting.NotificationIntent.Kind;
+import io.vigil.alerting.NotificationIntent;
 import io.vigil.alerting.Priority;
+import io.vigil.core.time.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class GroupingTest {
     static final Instant T0 = Instant.parse("2026-06-13T14:00:00Z");
-    AlertLifecycle lifecycle = new AlertLifecycle(LifecycleConfig.DEFAULTS, new MutableClock(T0));
+    AlertLifecycle lifecycle = new AlertLifecycle(LifecycleConfig.DEFAULTS, new SettableClock(T0));
 
     List<NotificationIntent> tick(Instant at, RatedObservation... observations) {
         return lifecycle.evaluate(List.of(observations), at).intents();
@@ -47,7 +48,7 @@ class GroupingTest {
     @Test
     void groupByIsConfigurable() {
         lifecycle = new AlertLifecycle(LifecycleConfig.DEFAULTS.withGroupBy(List.of("wedding_id")),
-                new MutableClock(T0));
+                new SettableClock(T0));
         List<NotificationIntent> intents = tick(T0, Obs.rule("latency").breaching(T0),
                 Obs.rule("errors").breaching(T0));
         assertThat(intents).singleElement().satisfies(i -> {

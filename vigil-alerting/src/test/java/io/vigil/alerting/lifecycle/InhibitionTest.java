@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.alerting.Condition;
 import io.vigil.alerting.Impact;
-import io.vigil.alerting.NotificationIntent;
 import io.vigil.alerting.NotificationIntent.Kind;
+import io.vigil.alerting.NotificationIntent;
 import io.vigil.alerting.Observation;
 import io.vigil.alerting.Priority;
 import io.vigil.alerting.Rating;
 import io.vigil.alerting.Severity;
 import io.vigil.alerting.lifecycle.AlertHistoryEntry.Event;
+import io.vigil.core.time.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class InhibitionTest {
     static final Instant T0 = Instant.parse("2026-06-13T18:00:00Z");
     static final String P95 = "threshold|wedding_photo_upload_seconds|{}|[wedding_id]|p95|PT5M|GT";
-    final MutableClock clock = new MutableClock(T0);
+    final SettableClock clock = new SettableClock(T0);
     final AlertLifecycle lifecycle = new AlertLifecycle(LifecycleConfig.DEFAULTS, clock);
 
     static RatedObservation obs(String rule, Severity severity, String family, String wedding, Condition c,

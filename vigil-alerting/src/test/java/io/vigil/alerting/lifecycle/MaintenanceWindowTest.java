@@ -7,6 +7,7 @@ import io.vigil.alerting.Impact;
 import io.vigil.alerting.NotificationIntent;
 import io.vigil.alerting.Priority;
 import io.vigil.alerting.Rating;
+import io.vigil.core.time.SettableClock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.List;
@@ -132,7 +133,7 @@ class MaintenanceWindowTest {
     @Test
     void inTheLifecycle_aWindowMutesItsAlertsWhileItLasts_butNotAP0WithAnActiveWedding() {
         Instant inWindow = Instant.parse("2026-03-31T01:30:00Z");
-        AlertLifecycle lifecycle = new AlertLifecycle(LifecycleConfig.DEFAULTS, new MutableClock(inWindow));
+        AlertLifecycle lifecycle = new AlertLifecycle(LifecycleConfig.DEFAULTS, new SettableClock(inWindow));
         lifecycle.putMaintenanceWindow(TUESDAYS);
         Obs p1 = Obs.rule("db-latency").labels("wedding_id", "w-1");
         Obs p0 = Obs.rule("db-errors").labels("wedding_id", "w-2").rated(Priority.P0, Impact.CRITICAL);
@@ -156,7 +157,7 @@ class MaintenanceWindowTest {
     @Test
     void aForcedWindowMutesEvenAP0() {
         Instant inWindow = Instant.parse("2026-03-31T01:30:00Z");
-        AlertLifecycle lifecycle = new AlertLifecycle(LifecycleConfig.DEFAULTS, new MutableClock(inWindow));
+        AlertLifecycle lifecycle = new AlertLifecycle(LifecycleConfig.DEFAULTS, new SettableClock(inWindow));
         lifecycle.putMaintenanceWindow(new MaintenanceWindow("forced", "failover drill", List.of(),
                 "Europe/London", TUESDAYS.start(), TUESDAYS.end(), TUESDAYS.rrule(), true, "sre", ""));
         Obs p0 = Obs.rule("db-errors").rated(Priority.P0, Impact.CRITICAL);

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.alerting.Impact;
-import io.vigil.alerting.NotificationIntent;
 import io.vigil.alerting.NotificationIntent.Kind;
+import io.vigil.alerting.NotificationIntent;
 import io.vigil.alerting.Priority;
 import io.vigil.alerting.lifecycle.AlertHistoryEntry.Event;
 import io.vigil.alerting.lifecycle.LabelMatcher.Op;
+import io.vigil.core.time.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class SilenceTest {
     static final Instant T0 = Instant.parse("2026-06-13T14:00:00Z");
-    final MutableClock clock = new MutableClock(T0);
+    final SettableClock clock = new SettableClock(T0);
     final AlertLifecycle lifecycle = new AlertLifecycle(LifecycleConfig.DEFAULTS, clock);
 
     List<NotificationIntent> tick(Instant at, RatedObservation... observations) {

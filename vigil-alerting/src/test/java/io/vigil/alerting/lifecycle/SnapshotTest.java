@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.alerting.Condition;
 import io.vigil.alerting.Impact;
-import io.vigil.alerting.NotificationIntent;
 import io.vigil.alerting.NotificationIntent.Kind;
+import io.vigil.alerting.NotificationIntent;
 import io.vigil.alerting.Priority;
+import io.vigil.core.time.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class SnapshotTest {
     static final Instant T0 = Instant.parse("2026-06-13T14:00:00Z");
-    final MutableClock clock = new MutableClock(T0);
+    final SettableClock clock = new SettableClock(T0);
 
     final Obs p0 = Obs.rule("checkout-errors").rated(Priority.P0, Impact.CRITICAL);
     final Obs p1 = Obs.rule("photo-upload").labels("wedding_id", "w-2");

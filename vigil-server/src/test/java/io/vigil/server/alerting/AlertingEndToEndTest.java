@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vigil.server.TestClock;
+import io.vigil.core.time.SettableClock;
 import io.vigil.server.VigilServer;
 import io.vigil.server.config.VigilConfig;
 import java.net.URI;
@@ -62,11 +62,11 @@ class AlertingEndToEndTest {
      * The intents of a kind in the outbox, waiting up to 10 s for at least {@code atLeast} of them while the test
      * clock moves a second every 100 ms (rules are due again only when their interval has passed on that clock).
      */
-    List<JsonNode> outbox(VigilServer server, TestClock clock, String kind, int atLeast) throws Exception {
+    List<JsonNode> outbox(VigilServer server, SettableClock clock, String kind, int atLeast) throws Exception {
         return outbox(server, clock, kind, atLeast, Duration.ofSeconds(10));
     }
 
-    List<JsonNode> outbox(VigilServer server, TestClock clock, String kind, int atLeast, Duration wait)
+    List<JsonNode> outbox(VigilServer server, SettableClock clock, String kind, int atLeast, Duration wait)
             throws Exception {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
@@ -87,7 +87,7 @@ class AlertingEndToEndTest {
 
     @Test
     void photoUploadBreakdownDuringAWedding_firesP0_isAcknowledged_andSurvivesARestart() throws Exception {
-        TestClock clock = new TestClock(NOW);
+        SettableClock clock = new SettableClock(NOW);
         Map<String, String> env = Map.of("VIGIL_API_KEY", KEY);
         try (VigilServer server = VigilServer.start(dir, VigilConfig.DEFAULTS, "127.0.0.1", 0, env, clock)) {
             ok(send(server, "POST", "/api/v1/weddings", "{\"id\": \"london-1\", \"timeZone\": \"Europe/London\","

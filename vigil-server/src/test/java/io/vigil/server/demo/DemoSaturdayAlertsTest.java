@@ -3,8 +3,8 @@ package io.vigil.server.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vigil.alerting.NotificationIntent;
 import io.vigil.alerting.NotificationIntent.Kind;
+import io.vigil.alerting.NotificationIntent;
 import io.vigil.alerting.Priority;
 import io.vigil.alerting.lifecycle.LifecycleConfig;
 import io.vigil.alerting.rules.DefaultRules;
@@ -13,12 +13,12 @@ import io.vigil.alerting.service.AlertingService;
 import io.vigil.calendar.CalendarSettings;
 import io.vigil.calendar.WeddingCalendar;
 import io.vigil.calendar.csv.WeddingCsvReader;
+import io.vigil.core.time.SettableClock;
 import io.vigil.engine.EngineConfig;
 import io.vigil.engine.StorageEngine;
 import io.vigil.engine.query.QueryEngine;
 import io.vigil.ingest.LabelRules;
 import io.vigil.ingest.json.JsonBatchDecoder;
-import io.vigil.server.TestClock;
 import io.vigil.store.Lease;
 import io.vigil.store.embedded.EmbeddedMetricStore;
 import java.io.ByteArrayInputStream;
@@ -52,7 +52,7 @@ class DemoSaturdayAlertsTest {
 
     @Test
     void eachSlowSpellOfPhotoUploads_raisesOneExplainedP0_resolvedAfterIt_andNothingElseAlerts() throws Exception {
-        TestClock clock = new TestClock(START);
+        SettableClock clock = new SettableClock(START);
         ObjectMapper json = new ObjectMapper();
         List<NotificationIntent> intents = new ArrayList<>();
         List<Instant> intentTimes = new ArrayList<>();

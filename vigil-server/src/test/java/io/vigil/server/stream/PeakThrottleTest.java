@@ -6,7 +6,7 @@ import static io.vigil.server.stream.StreamClients.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vigil.server.TestClock;
+import io.vigil.core.time.SettableClock;
 import io.vigil.server.VigilServer;
 import io.vigil.server.config.VigilConfig;
 import java.net.URI;
@@ -54,7 +54,7 @@ class PeakThrottleTest {
                 new VigilConfig.ApiKeyConfig("ops", ADMIN_KEY, null, null, List.of("admin")),
                 new VigilConfig.ApiKeyConfig("dashboards", READ_KEY, null, null, List.of("read")),
                 new VigilConfig.ApiKeyConfig("apps", INGEST_KEY, null, null, List.of("ingest")))), null);
-        return VigilServer.start(dir, config, "127.0.0.1", 0, Map.of(), TestClock.running(at));
+        return VigilServer.start(dir, config, "127.0.0.1", 0, Map.of(), SettableClock.running(at));
     }
 
     /** Creates a wedding active at {@code day} 15:00 UTC and waits until the calendar lists it as active. */

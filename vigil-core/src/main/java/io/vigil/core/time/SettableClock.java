@@ -1,4 +1,4 @@
-package io.vigil.server;
+package io.vigil.core.time;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,19 +8,20 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A UTC clock the test sets and moves; safe to read from the server's threads. A {@link #running} one also moves by
- * itself, at the pace of {@link System#nanoTime()}.
+ * A UTC clock that tests, simulations and benchmarks set and move; safe to read from any thread. A {@link #running}
+ * one also moves by itself, at the pace of {@link System#nanoTime()}.
  */
-public final class TestClock extends Clock {
+public final class SettableClock extends Clock {
     private final AtomicReference<Instant> now;
     /** The {@link System#nanoTime()} that {@link #now} stands for when running, else -1. */
     private final long baseNanos;
 
-    public TestClock(Instant start) {
+    /** A clock that stands at {@code start} until set or advanced. */
+    public SettableClock(Instant start) {
         this(start, -1);
     }
 
-    private TestClock(Instant start, long baseNanos) {
+    private SettableClock(Instant start, long baseNanos) {
         now = new AtomicReference<>(start);
         this.baseNanos = baseNanos;
     }
@@ -29,8 +30,8 @@ public final class TestClock extends Clock {
      * A clock that starts at {@code start} and then runs in real time, so that the timestamps a server gives its
      * messages are as far apart as the server's own intervals ({@link #set} and {@link #advance} still move it).
      */
-    public static TestClock running(Instant start) {
-        return new TestClock(start, System.nanoTime());
+    public static SettableClock running(Instant start) {
+        return new SettableClock(start, System.nanoTime());
     }
 
     @Override
@@ -49,11 +50,14 @@ public final class TestClock extends Clock {
         return baseNanos < 0 ? t : t.plusNanos(System.nanoTime() - baseNanos);
     }
 
+    /** Sets the time. */
     public void set(Instant t) {
         now.set(baseNanos < 0 ? t : t.minusNanos(System.nanoTime() - baseNanos));
     }
 
-    public void advance(Duration d) {
+    /** Moves the time on by {@code d} and returns the new time. */
+    public Instant advance(Duration d) {
         now.updateAndGet(t -> t.plus(d));
+        return instant();
     }
 }
