@@ -63,7 +63,8 @@ public final class ExportService implements AutoCloseable {
     private final Timing timing;
     private final Clock clock;
     private ScheduledExecutorService scheduler;
-    private Long cursor; // only the scheduler thread touches it
+    private Long cursor; // only the scheduler thread touches these
+    private Long localCursor;
 
     /**
      * @param selfMetrics writes Vigil's own export metrics ({@code vigil_export_*}) into the engine
@@ -111,18 +112,24 @@ public final class ExportService implements AutoCloseable {
     /** One round: read what settled, hand it on, announce wedding days, record health. Visible for tests. */
     public void tick() {
         Instant now = clock.instant();
-        if (lease.tryAcquire()) {
-            exportSettled(now);
-            announceWeddingDays(now);
-        } else {
+        long width = ExportReader.INTERVAL_MILLIS;
+        long to = Math.floorDiv(now.minus(timing.settle()).toEpochMilli(), width) * width;
+        boolean leader = lease.tryAcquire();
+        if (!leader) {
             cursor = null; // another node exports; read its cursor when this one takes over
+        } else if (!metricWorkers.isEmpty()) {
+            exportSettled(to);
+        }
+        feedLocal(to);
+        if (leader) {
+            announceWeddingDays(now);
         }
         recordHealth(now);
     }
 
-    private void exportSettled(Instant now) {
+    /** Reads from the durable cursor up to {@code to} for the exporters (and the local consumers on the way). */
+    private void exportSettled(long to) {
         long width = ExportReader.INTERVAL_MILLIS;
-        long to = Math.floorDiv(now.minus(timing.settle()).toEpochMilli(), width) * width;
         if (cursor == null) {
             cursor = storedCursor().orElse(to - width);
         }
@@ -133,17 +140,48 @@ public final class ExportService implements AutoCloseable {
             cursor = earliest;
         }
         while (cursor < to) {
-            long until = Math.min(to, cursor + BUCKETS_PER_READ * width);
-            List<ExportPoint> points = reader.read(cursor, until);
+            long from = cursor;
+            long until = Math.min(to, from + BUCKETS_PER_READ * width);
+            List<ExportPoint> points = reader.read(from, until);
             for (ExportWorker<ExportPoint> w : metricWorkers) {
                 w.offer(points);
             }
-            for (Consumer<List<ExportPoint>> c : localConsumers) {
-                c.accept(points);
+            if (localCursor != null && until > localCursor) {
+                long fresh = localCursor;
+                giveLocal(points.stream().filter(p -> p.startMillis() >= fresh).toList(), until);
             }
             cursor = until;
             state.put(STATE_KIND, Map.of(CURSOR_ID, "{\"until\":" + cursor + "}"));
         }
+    }
+
+    /**
+     * Feeds the local consumers (the Prometheus exposition) up to {@code to} on every node, leader or not: settled
+     * buckets are in the shared store, so every node exposes the same families. Each bucket is given once.
+     */
+    private void feedLocal(long to) {
+        if (localConsumers.isEmpty()) {
+            return;
+        }
+        long width = ExportReader.INTERVAL_MILLIS;
+        if (localCursor == null || localCursor < to - timing.maxCatchUp().toMillis()) {
+            localCursor = to - width;
+        }
+        while (localCursor < to) {
+            long until = Math.min(to, localCursor + BUCKETS_PER_READ * width);
+            giveLocal(reader.read(localCursor, until), until);
+        }
+    }
+
+    private void giveLocal(List<ExportPoint> points, long until) {
+        for (Consumer<List<ExportPoint>> c : localConsumers) {
+            try {
+                c.accept(points);
+            } catch (RuntimeException e) {
+                LOG.warn("a local export consumer failed: {}", e.toString());
+            }
+        }
+        localCursor = until;
     }
 
     private Optional<Long> storedCursor() {

@@ -32,6 +32,7 @@ public final class VigilServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
 
     private final io.vigil.server.notify.Notifications notifications;
+    private final io.vigil.server.export.Exports exports;
     private final StorageEngine engine;
     private final StorageBackend backend;
     private final io.vigil.server.calendar.FeedPoller feedPoller;
@@ -49,12 +50,14 @@ public final class VigilServer implements AutoCloseable {
     private VigilServer(StorageEngine engine, StorageBackend backend, io.vigil.server.calendar.FeedPoller feedPoller,
                         io.vigil.server.calendar.WeddingHealthMonitor weddingHealth,
                         io.vigil.alerting.service.AlertingService alerting,
-                        io.vigil.server.notify.Notifications notifications, HttpApi http,
+                        io.vigil.server.notify.Notifications notifications, io.vigil.server.export.Exports exports,
+                        HttpApi http,
                         io.vigil.server.stream.StreamHub streams, io.vigil.server.stream.StreamFanOut fanOut,
                         FileLock lock, FileChannel lockChannel, Path adminKeyFile, int port) {
         this.fanOut = fanOut;
         this.alerting = alerting;
         this.notifications = notifications;
+        this.exports = exports;
         this.feedPoller = feedPoller;
         this.weddingHealth = weddingHealth;
         this.engine = engine;
@@ -102,6 +105,11 @@ public final class VigilServer implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+        java.util.List<String> exportProblems = config.export().problems(env);
+        if (!exportProblems.isEmpty()) {
+            release(lock, lockChannel);
+            throw new IllegalArgumentException("export config: " + String.join("; ", exportProblems));
         }
         ApiKeys keys = ApiKeys.from(config.auth(), env);
         Path adminKeyFile = null;
@@ -158,6 +166,8 @@ public final class VigilServer implements AutoCloseable {
         io.vigil.server.notify.Notifications notifications = io.vigil.server.notify.Notifications.start(
                 config.notifications(), state, backend.weddingStore(), engine, env, clock, nodeId, ackLinks);
         alerting.whenIntentsWritten(notifications.service()::wake);
+        io.vigil.server.export.Exports exports = io.vigil.server.export.Exports.start(config.export(), env, engine,
+                calendar, backend.lease("export"), state, alerting, clock);
         io.vigil.server.stream.StreamHub streams = new io.vigil.server.stream.StreamHub(queries, calendar, clock,
                 io.vigil.server.stream.StreamClient.Limits.DEFAULTS).start();
         // On PostgreSQL, streams also update when another node flushed a metric (docs/streams.md).
@@ -178,7 +188,7 @@ public final class VigilServer implements AutoCloseable {
                     }
                 }, new io.vigil.server.stream.StreamRoutes(streams, new io.vigil.server.stream.StreamTokens(
                         () -> io.vigil.server.alerting.AckSecrets.resolve(state, env, STREAM_SECRET_ENV, "stream-tokens"),
-                        clock), HttpApi::keyName)));
+                        clock), HttpApi::keyName), exports));
         int bound;
         try {
             bound = http.start(bind, port);
@@ -186,6 +196,7 @@ public final class VigilServer implements AutoCloseable {
             streams.close();
             notifications.service().close();
             alerting.close();
+            exports.close();
             weddingHealth.close();
             feedPoller.close();
             engine.close();
@@ -198,8 +209,8 @@ public final class VigilServer implements AutoCloseable {
         }
         LOG.info("Vigil node {} listening on http://{}:{} (WAL in {}, {}, {} series known, keys: {})", nodeId, bind,
                 bound, dataDir, backend.describe(), engine.registry().size(), keys.describe());
-        return new VigilServer(engine, backend, feedPoller, weddingHealth, alerting, notifications, http, streams,
-                fanOut, lock, lockChannel, adminKeyFile, bound);
+        return new VigilServer(engine, backend, feedPoller, weddingHealth, alerting, notifications, exports, http,
+                streams, fanOut, lock, lockChannel, adminKeyFile, bound);
     }
 
     public int port() {
@@ -264,6 +275,7 @@ public final class VigilServer implements AutoCloseable {
         http.close();
         alerting.close();
         notifications.service().close();
+        exports.close();
         weddingHealth.close();
         feedPoller.close();
         engine.close(); // its final flush is still announced to the other nodes

@@ -18,12 +18,20 @@ import java.util.List;
  * @param server HTTP settings
  * @param storage storage engine settings
  * @param auth API keys
+ * @param export exporters (docs/export.md)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record VigilConfig(Server server, Storage storage, Auth auth, Calendar calendar, Alerting alerting,
-                          io.vigil.notify.config.NotificationsConfig notifications) {
+                          io.vigil.notify.config.NotificationsConfig notifications,
+                          io.vigil.export.config.ExportConfig export) {
 
-    public static final VigilConfig DEFAULTS = new VigilConfig(null, null, null, null, null, null);
+    public static final VigilConfig DEFAULTS = new VigilConfig(null, null, null, null, null, null, null);
+
+    /** A config without an export section (no exporter; {@code /metrics} served). */
+    public VigilConfig(Server server, Storage storage, Auth auth, Calendar calendar, Alerting alerting,
+                       io.vigil.notify.config.NotificationsConfig notifications) {
+        this(server, storage, auth, calendar, alerting, notifications, null);
+    }
 
     /** A config without an alerting section (the built-in default rules) and no notification receivers. */
     public VigilConfig(Server server, Storage storage, Auth auth, Calendar calendar) {
@@ -32,6 +40,7 @@ public record VigilConfig(Server server, Storage storage, Auth auth, Calendar ca
 
     public VigilConfig {
         notifications = notifications == null ? io.vigil.notify.config.NotificationsConfig.NONE : notifications;
+        export = export == null ? io.vigil.export.config.ExportConfig.NONE : export;
         alerting = alerting == null ? new Alerting(null) : alerting;
         calendar = calendar == null ? new Calendar(null, null, null, null, null, null) : calendar;
         server = server == null ? new Server(null, null, null, null) : server;

@@ -33,7 +33,8 @@ public final class HttpApi implements AutoCloseable {
                         io.vigil.server.alerting.AlertRoutes alerts,
                         io.vigil.server.notify.NotificationRoutes notifications,
                         java.util.function.Consumer<io.vigil.core.WriteBatch> ingested,
-                        io.vigil.server.stream.StreamRoutes streams) {}
+                        io.vigil.server.stream.StreamRoutes streams,
+                        io.vigil.server.export.Exports exports) {}
 
     /** This node's identity, and whether it evaluates alerts now (holds the {@code alerting} lease). */
     public record NodeInfo(String nodeId, String storageBackend, java.util.function.BooleanSupplier evaluatingAlerts) {}
@@ -100,6 +101,7 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/api/v1/integrations", ctx -> ctx.json(
                     io.vigil.server.calendar.IntegrationsJson.write(parts.feeds().get())));
             cfg.routes.get("/api/v1/settings", weddings::settings);
+            cfg.routes.get("/api/v1/exporters", parts.exports()::health);
             cfg.routes.post(io.vigil.server.stream.StreamRoutes.TOKEN_PATH, streams::token);
             cfg.routes.get(io.vigil.server.stream.StreamRoutes.SSE_PATH, streams::sse);
             cfg.routes.ws(io.vigil.server.stream.StreamRoutes.WS_PATH, streams::websocket);

@@ -1,0 +1,108 @@
+package io.vigil.server.export;
+
+import io.javalin.http.Context;
+import io.vigil.alerting.service.AlertingService;
+import io.vigil.calendar.WeddingCalendar;
+import io.vigil.engine.StorageEngine;
+import io.vigil.export.ExportEvent;
+import io.vigil.export.ExportLabelPolicy;
+import io.vigil.export.ExportPoint;
+import io.vigil.export.ExportReader;
+import io.vigil.export.ExportService;
+import io.vigil.export.ExportSinks;
+import io.vigil.export.ExportTags;
+import io.vigil.export.config.ExportConfig;
+import io.vigil.export.events.IncidentEvents;
+import io.vigil.export.pipeline.ExportWorker;
+import io.vigil.export.pipeline.ExporterHealth;
+import io.vigil.store.Lease;
+import io.vigil.store.StateStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The server's side of the exports (docs/export.md): the export service built from the config's {@code export}
+ * section, P0/P1 incidents handed to it as events, and {@code GET /api/v1/exporters}.
+ */
+public final class Exports implements AutoCloseable {
+    private final ExportService service;
+
+    private Exports(ExportService service) {
+        this.service = service;
+    }
+
+    /**
+     * Starts the exports the config enables.
+     *
+     * @throws IllegalArgumentException listing every problem of the section (a missing credential, a bad URL)
+     */
+    public static Exports start(ExportConfig config, Map<String, String> env, StorageEngine engine,
+                                WeddingCalendar calendar, Lease lease, StateStore state, AlertingService alerting,
+                                Clock clock) {
+        List<String> problems = config.problems(env);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("export config: " + String.join("; ", problems));
+        }
+        ExportWorker.Settings settings = new ExportWorker.Settings(config.bufferPointsOrDefault(),
+                ExportWorker.Settings.DEFAULT.linger(), ExportWorker.Settings.DEFAULT.retry(),
+                config.giveUpAfterOrDefault());
+        List<ExportWorker<ExportPoint>> metricWorkers = new ArrayList<>();
+        ExportSinks.metrics(config, env).forEach(s -> metricWorkers.add(new ExportWorker<>(s, settings, clock)));
+        List<ExportWorker<ExportEvent>> eventWorkers = new ArrayList<>();
+        ExportSinks.events(config, env).forEach(s -> eventWorkers.add(new ExportWorker<>(s, settings, clock)));
+        List<Consumer<List<ExportPoint>>> local = new ArrayList<>();
+        ExportReader reader = new ExportReader(engine, calendar,
+                new ExportLabelPolicy(config.dropLabelsOrDefault(), config.maxSeriesPerMetricOrDefault()));
+        ExportService service = new ExportService(reader, calendar, lease, state, metricWorkers, eventWorkers, local,
+                engine::write, ExportService.Timing.DEFAULT, clock);
+        if (service.active()) {
+            service.start();
+        }
+        if (!eventWorkers.isEmpty()) {
+            alerting.observeIntents(intents -> {
+                ExportTags tags = ExportTags.of(calendar.now());
+                intents.forEach(i -> {
+                    ExportEvent e = IncidentEvents.from(i, tags);
+                    if (e != null) {
+                        service.publish(e);
+                    }
+                });
+            });
+        }
+        return new Exports(service);
+    }
+
+    /** {@code GET /api/v1/exporters}: each exporter's health (read role). */
+    public void health(Context ctx) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ExporterHealth h : service.health()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", h.name());
+            m.put("healthy", h.healthy());
+            m.put("circuit", h.circuit());
+            m.put("lastSuccess", h.lastSuccess() == null ? null : h.lastSuccess().toString());
+            m.put("lastFailure", h.lastFailure() == null ? null : h.lastFailure().toString());
+            m.put("lastError", h.lastError());
+            m.put("backlog", h.backlog());
+            m.put("sent", h.sent());
+            m.put("dropped", h.dropped());
+            m.put("failures", h.failures());
+            out.add(m);
+        }
+        ctx.json(Map.of("exporters", out));
+    }
+
+    /** The service, for tests. */
+    public ExportService service() {
+        return service;
+    }
+
+    @Override
+    public void close() {
+        service.close();
+    }
+}
