@@ -296,14 +296,26 @@ async function refreshSlos() {
 }
 
 async function refreshIntegrations() {
-  const list = (await api('/api/v1/integrations')).integrations || [];
-  $('integrations-view').hidden = list.length === 0;
-  fillTable($('integrations'), list.map((i) => el('tr', {},
-      el('td', {}, i.name + (i.kind ? ' (' + i.kind + ')' : '')),
+  const [feeds, exporters] = await Promise.all([api('/api/v1/integrations'), api('/api/v1/exporters')]);
+  const feedRows = (feeds.integrations || []).map((i) => el('tr', {'data-integration': 'feed:' + i.name},
+      el('td', {}, i.name + ' (calendar feed)'),
       el('td', {}, badge(i.healthy ? 'ok' : 'failing', i.healthy ? 'ok' : 'failing')),
-      el('td', {}, i.weddings === undefined ? '' : i.weddings),
-      el('td', {}, i.lastChange || ''),
-      el('td', {}, i.lastError || ''))));
+      el('td', {}, (i.weddings === undefined ? '' : i.weddings + ' weddings')
+          + (i.lastChange ? '; ' + i.lastChange : '')),
+      el('td', {}, i.lastError || '')));
+  const exporterRows = (exporters.exporters || []).map((x) => {
+    const dropped = Object.entries(x.dropped || {}).map(([reason, n]) => n + ' ' + reason).join(', ');
+    return el('tr', {'data-integration': 'exporter:' + x.name},
+        el('td', {}, x.name + ' (export)'),
+        el('td', {}, badge(x.healthy ? 'ok' : 'failing', x.healthy ? 'ok' : 'failing'),
+            x.circuit === 'CLOSED' ? '' : ' circuit ' + x.circuit.toLowerCase().replace('_', '-')),
+        el('td', {}, x.sent + ' sent, backlog ' + x.backlog + (dropped ? ', dropped ' + dropped : '')
+            + (x.lastSuccess ? '; last success ' + formatTime(x.lastSuccess) : '')),
+        el('td', {}, x.lastError || ''));
+  });
+  const rows = [...feedRows, ...exporterRows];
+  $('integrations-view').hidden = rows.length === 0;
+  fillTable($('integrations'), rows);
 }
 
 // ---- live charts ----
