@@ -42,7 +42,7 @@ public final class Dashboard {
 
     /** Whether a path is part of the page rather than the API (served without a key). */
     public static boolean isPagePath(String path) {
-        return !path.startsWith("/api/") && !path.startsWith("/v1/");
+        return !path.startsWith("/api/") && !path.startsWith("/v1/") && !path.equals("/metrics");
     }
 
     /** {@code GET /api/v1/whoami}: the calling key's configured name and roles, never the key. */
