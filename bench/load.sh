@@ -24,6 +24,7 @@
 #   BENCH_JAVA_OPTS        JVM options of the generator (default: -Xms256m -Xmx1g -XX:+UseSerialGC)
 #   VIGIL_BENCH_KEEP=1     keep the started server's data dir and log
 #   VIGIL_BENCH_BUILD=never  don't (re)build vigil-bench even if sources are newer than the jar
+#   VIGIL_BENCH_CONFIG_EXTRA=FILE  YAML appended to the started server's config (bench/export.sh uses it)
 set -euo pipefail
 # shellcheck source=build.sh
 . "$(dirname "${BASH_SOURCE[0]}")/build.sh"
@@ -98,6 +99,9 @@ trap 'exit 130' INT TERM
   if [ "$SERIES" -gt 50000 ] 2>/dev/null; then
     echo "storage:"
     echo "  seriesLimitPerMetric: $SERIES"
+  fi
+  if [ -n "${VIGIL_BENCH_CONFIG_EXTRA:-}" ]; then
+    cat "$VIGIL_BENCH_CONFIG_EXTRA"
   fi
 } > "$WORK/vigil.yaml"
 
