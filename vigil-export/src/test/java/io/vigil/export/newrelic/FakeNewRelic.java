@@ -7,7 +7,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,8 +126,7 @@ final class FakeNewRelic implements AutoCloseable {
             return out;
         }
         check(node.isObject(), "attributes must be an object");
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             check(e.getKey().length() <= 255, "attribute key over 255 characters");
             check(e.getValue().isValueNode() && !e.getValue().isNull(), "attribute values are strings, numbers or booleans");
             check(e.getValue().asText().length() <= 4096, "attribute value over 4096 characters");
