@@ -1,6 +1,9 @@
 package io.vigil.export;
 
 import io.vigil.export.config.ExportConfig;
+import io.vigil.export.datadog.Datadog;
+import io.vigil.export.newrelic.NewRelic;
+import io.vigil.export.otlp.Otlp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,12 +15,24 @@ public final class ExportSinks {
     /** The metric exporters enabled in the config. */
     public static List<ExportSink<ExportPoint>> metrics(ExportConfig config, Map<String, String> env) {
         List<ExportSink<ExportPoint>> out = new ArrayList<>();
+        if (config.datadog() != null && ExportConfig.on(config.datadog().enabled())) {
+            out.add(Datadog.sinks(config.datadog(), env).metrics());
+        }
+        if (config.newrelic() != null && ExportConfig.on(config.newrelic().enabled())) {
+            out.add(NewRelic.sink(config.newrelic(), env));
+        }
+        if (config.otlp() != null && ExportConfig.on(config.otlp().enabled())) {
+            out.add(Otlp.sink(config.otlp(), env));
+        }
         return out;
     }
 
     /** The event exporters enabled in the config (wedding days, P0/P1 incidents). */
     public static List<ExportSink<ExportEvent>> events(ExportConfig config, Map<String, String> env) {
         List<ExportSink<ExportEvent>> out = new ArrayList<>();
+        if (config.datadog() != null && ExportConfig.on(config.datadog().enabled())) {
+            Datadog.sinks(config.datadog(), env).events().ifPresent(out::add);
+        }
         return out;
     }
 }
