@@ -95,8 +95,11 @@ public final class HttpDelivery {
         return outcome(status, retryAfter, body, now, errorCode, COMMON_RETRYABLE);
     }
 
-    /** The outcome of an answer, retried when {@code retryable} accepts its status. */
-    static SendOutcome outcome(int status, Optional<String> retryAfter, String body, Instant now,
+    /**
+     * The outcome of an answer, retried when {@code retryable} accepts its status; for senders that read the answer
+     * themselves (exports keep an accepted answer's body). {@code body} may be null.
+     */
+    public static SendOutcome outcome(int status, Optional<String> retryAfter, String body, Instant now,
                                Function<String, String> errorCode, IntPredicate retryable) {
         if (status >= 200 && status < 300) {
             return new SendOutcome.Delivered(status);
@@ -127,7 +130,7 @@ public final class HttpDelivery {
     }
 
     /** {@code Retry-After} as seconds or an HTTP date, within [0, 1 h]; null when it cannot be read. */
-    static Duration retryAfter(String value, Instant now) {
+    public static Duration retryAfter(String value, Instant now) {
         String v = value.strip();
         Duration d;
         try {

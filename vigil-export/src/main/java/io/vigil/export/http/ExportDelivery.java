@@ -6,14 +6,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -32,14 +30,12 @@ import java.util.function.IntPredicate;
  * {@value #MAX_BODY} bytes of an answer are kept, so a far side that stalls or streams cannot hold an exporter's
  * thread. Thread-safe.
  *
- * <p>This duplicates {@code HttpDelivery}'s classification (about 30 lines) only because vigil-core has no send that
- * returns the accepted answer's body; once it has, this class should delegate to it.
+ * <p>The classification is {@link HttpDelivery#outcome}'s; the answer's headers come back too, for far sides that
+ * name a wait in a header of their own (Datadog's {@code X-RateLimit-Reset}).
  */
 public final class ExportDelivery {
     /** The most bytes of an answer's body kept (partial-success messages and request ids are far smaller). */
     public static final int MAX_BODY = 64 * 1024;
-    /** Longest {@code Retry-After} honoured, as in {@link HttpDelivery}. */
-    static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
 
     private final HttpClient client;
     private final Duration timeout;
@@ -64,8 +60,11 @@ public final class ExportDelivery {
      *
      * @param outcome delivered, retry or rejected
      * @param body the first {@value #MAX_BODY} bytes of a 2xx answer's body; empty for failures
+     * @param headers the answer's headers; empty without an answer
      */
-    public record Answer(SendOutcome outcome, byte[] body) {}
+    public record Answer(SendOutcome outcome, byte[] body, HttpHeaders headers) {}
+
+    private static final HttpHeaders NO_HEADERS = HttpHeaders.of(java.util.Map.of(), (a, b) -> true);
 
     /** Sends the request (its timeout set here) and classifies the answer; never throws for a failure of the far side. */
     public Answer send(HttpRequest.Builder request, IntPredicate retryable) {
@@ -85,23 +84,18 @@ public final class ExportDelivery {
         } catch (ExecutionException e) {
             return failure(new SendOutcome.Retry(networkReason(e.getCause()), 0, null));
         }
-        return answer(r.statusCode(), r.headers().firstValue("Retry-After"), body.bytes(), retryable);
+        return answer(r.statusCode(), r.headers(), body.bytes(), retryable);
     }
 
     /** The answer to a status: see the class comment. */
-    Answer answer(int status, Optional<String> retryAfter, byte[] body, IntPredicate retryable) {
-        if (status >= 200 && status < 300) {
-            return new Answer(new SendOutcome.Delivered(status), body);
-        }
-        String reason = "http " + status;
-        if (retryable.test(status)) {
-            return failure(new SendOutcome.Retry(reason, status, retryAfter.map(this::retryAfter).orElse(null)));
-        }
-        return failure(new SendOutcome.Rejected(reason, status));
+    Answer answer(int status, HttpHeaders headers, byte[] body, IntPredicate retryable) {
+        SendOutcome outcome = HttpDelivery.outcome(status, headers.firstValue("Retry-After"), null, clock.instant(),
+                b -> null, retryable);
+        return new Answer(outcome, outcome instanceof SendOutcome.Delivered ? body : new byte[0], headers);
     }
 
     private static Answer failure(SendOutcome outcome) {
-        return new Answer(outcome, new byte[0]);
+        return new Answer(outcome, new byte[0], NO_HEADERS);
     }
 
     private String timedOut() {
@@ -119,26 +113,6 @@ public final class ExportDelivery {
             return "network error (" + cause.getClass().getSimpleName() + ")";
         }
         return "network error (" + (cause == null ? "unknown" : cause.getClass().getSimpleName()) + ")";
-    }
-
-    /** {@code Retry-After} as seconds or an HTTP date, within [0, 1 h]; null when it cannot be read. */
-    Duration retryAfter(String value) {
-        String v = value.strip();
-        Duration d;
-        try {
-            d = Duration.ofSeconds(Long.parseLong(v));
-        } catch (NumberFormatException e) {
-            try {
-                d = Duration.between(clock.instant(),
-                        ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-            } catch (DateTimeParseException e2) {
-                return null;
-            }
-        }
-        if (d.isNegative()) {
-            return Duration.ZERO;
-        }
-        return d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
     }
 
     /** Keeps the first {@link #MAX_BODY} bytes of a body and lets the rest pass. */
