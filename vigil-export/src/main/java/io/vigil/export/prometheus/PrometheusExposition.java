@@ -160,14 +160,26 @@ public final class PrometheusExposition implements Consumer<List<ExportPoint>> {
         collectors.add(collector);
     }
 
-    /** Takes in a batch of exported points (the export thread calls it after each read). */
+    /**
+     * Takes in a batch of exported points (the export thread calls it after each read). Never throws: a point that
+     * cannot be added is skipped and logged once per metric.
+     */
     @Override
     public void accept(List<ExportPoint> points) {
         long now = clock.millis();
         synchronized (lock) {
             long newest = exportedUntil;
             for (ExportPoint p : points) {
-                add(p, now);
+                try {
+                    add(p, now);
+                } catch (RuntimeException e) {
+                    // Never thrown back: the export service would repeat the whole round for every exporter.
+                    if (warned.add("point " + p.metric())) {
+                        LOG.warn("a point of {} could not be added to /metrics and is skipped: {}", p.metric(),
+                                e.toString());
+                    }
+                    continue;
+                }
                 newest = Math.max(newest, p.endMillis());
                 if (p.tags() != null && p.endMillis() >= contextAt) {
                     context = p.tags();

@@ -407,6 +407,19 @@ class PrometheusExpositionTest {
     }
 
     @Test
+    void accept_neverThrows_aBadPointIsSkipped_andTheRestOfTheBatchKept() {
+        PrometheusExposition e = exposition();
+        ExportPoint broken = new ExportPoint("broken", null, Map.of(), T0, BUCKET, new Aggregate(), QUIET);
+        e.accept(List.of(point("queue_depth", MetricKind.GAUGE, T0, 1), broken,
+                point("jobs", MetricKind.DELTA, T0, 2)));
+
+        ExpositionParser.Parsed p = parse(e);
+        assertThat(p.value("queue_depth")).isEqualTo(1);
+        assertThat(p.value("jobs_total")).isEqualTo(2);
+        assertThat(p.sampleNames()).noneMatch(n -> n.startsWith("broken"));
+    }
+
+    @Test
     void constructor_refusesANonPositiveCapOrForgetTime() {
         assertThatThrownBy(() -> new PrometheusExposition(0, Duration.ofMinutes(15), clock))
                 .hasMessageContaining("maxSeries was 0");
