@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.withinPercentage;
 
 import io.vigil.core.Aggregate;
 import io.vigil.core.MetricKind;
+import io.vigil.core.time.SettableClock;
 import io.vigil.export.ExportPoint;
 import io.vigil.export.ExportTags;
 import java.time.Duration;
@@ -29,7 +30,7 @@ class PrometheusExpositionTest {
     static final ExportTags QUIET = new ExportTags(false, false, "none");
     static final ExportTags SATURDAY_PEAK = new ExportTags(true, true, "high");
 
-    final MovableClock clock = new MovableClock(Instant.ofEpochMilli(T0 + 30_000));
+    final SettableClock clock = new SettableClock(Instant.ofEpochMilli(T0 + 30_000));
 
     PrometheusExposition exposition() {
         return new PrometheusExposition(PrometheusExposition.DEFAULT_MAX_SERIES,
