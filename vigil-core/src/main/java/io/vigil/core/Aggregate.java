@@ -216,6 +216,20 @@ public final class Aggregate {
         }
     }
 
+    /**
+     * Counts into the increase the step from a counter's value before this bucket (the last sample of an earlier
+     * bucket) to this bucket's first sample, as a query's lookback does: a smaller first value is a reset, and then
+     * the first value itself is the step. A bucket alone cannot know that step; a reader that walks buckets in order
+     * can.
+     */
+    public void continueCounterFrom(double previousValue) {
+        if (samples == 0) {
+            return;
+        }
+        double delta = firstValue - previousValue;
+        increase += delta >= 0 ? delta : firstValue;
+    }
+
     /** Receives one bin of a distribution: a value within 1 % of every observation in the bin, and their count. */
     @FunctionalInterface
     public interface BinConsumer {

@@ -17,11 +17,23 @@ import java.util.Map;
 /**
  * Reads closed 10-second buckets from the engine (the store and this node's head) and turns them into export points:
  * the rollups of one series in one bucket merged in order, then the series whose exported labels are equal combined.
+ * A counter's bucket also counts the step from the counter's previous sample (within 5 minutes, as the query engine's
+ * lookback) to its first one in the bucket: the reader remembers each counter's last value between reads that follow
+ * each other, and reads the 5 minutes before a range otherwise (the first read, a gap, a range read again).
  * Not thread-safe: the export service calls it from its one thread.
  */
 public final class ExportReader {
     /** The width of an exported interval: the engine's finest tier. */
     public static final long INTERVAL_MILLIS = Tier.TEN_SECONDS.widthMillis();
+    /** How far back a counter's previous sample still counts (the query engine's lookback, as Prometheus'). */
+    static final long COUNTER_LOOKBACK_MILLIS = 5 * 60_000L;
+
+    /** A counter's last sample before a bucket. */
+    private record Carry(long timestamp, double value) {}
+
+    private Map<Long, Carry> carries = new HashMap<>();
+    /** The end of the range the carries are for; a read from there continues them. */
+    private long carriedUntil = Long.MIN_VALUE;
 
     private final StorageEngine engine;
     private final WeddingCalendar calendar;
@@ -34,6 +46,50 @@ public final class ExportReader {
     }
 
     private record Group(long bucket, String metric, MetricKind kind, Map<String, String> labels) {}
+
+    /** Adds to each counter bucket the step from the counter's previous sample, and keeps the carries for the next read. */
+    private void continueCounters(long from, long to, Map<Long, Series> byId,
+                                  Map<Long, java.util.TreeMap<Long, Aggregate>> perSeries) {
+        Map<Long, Carry> before = from == carriedUntil ? carries : lookback(from, byId);
+        perSeries.forEach((seriesId, buckets) -> {
+            if (byId.get(seriesId).kind() != MetricKind.COUNTER) {
+                return;
+            }
+            Carry c = before.get(seriesId);
+            for (Aggregate a : buckets.values()) {
+                if (a.samples() == 0) {
+                    continue;
+                }
+                if (c != null && a.firstTimestamp() - c.timestamp() <= COUNTER_LOOKBACK_MILLIS) {
+                    a.continueCounterFrom(c.value());
+                }
+                c = new Carry(a.lastTimestamp(), a.lastValue());
+            }
+            before.put(seriesId, c);
+        });
+        if (to >= carriedUntil) {
+            before.values().removeIf(c -> c.timestamp() < to - COUNTER_LOOKBACK_MILLIS);
+            carries = before;
+            carriedUntil = to;
+        }
+    }
+
+    /** Each counter's last sample in the 5 minutes before {@code from}. */
+    private Map<Long, Carry> lookback(long from, Map<Long, Series> byId) {
+        long[] counters = byId.values().stream().filter(s -> s.kind() == MetricKind.COUNTER).mapToLong(Series::id)
+                .toArray();
+        Map<Long, Carry> out = new HashMap<>();
+        if (counters.length == 0) {
+            return out;
+        }
+        engine.read(Tier.TEN_SECONDS, counters, from - COUNTER_LOOKBACK_MILLIS, from, false, (id, bucket, a) -> {
+            Carry known = out.get(id);
+            if (a.samples() > 0 && (known == null || a.lastTimestamp() >= known.timestamp())) {
+                out.put(id, new Carry(a.lastTimestamp(), a.lastValue()));
+            }
+        });
+        return out;
+    }
 
     /** The points of every series for the buckets starting in [from, to), both multiples of 10 s. */
     public List<ExportPoint> read(long from, long to) {
@@ -52,10 +108,11 @@ public final class ExportReader {
             ids = java.util.Arrays.copyOf(ids, n);
         }
         // One series may come as several rollups of a bucket (stored, being committed, head): merged in order first.
-        Map<Long, Map<Long, Aggregate>> perSeries = new HashMap<>();
+        Map<Long, java.util.TreeMap<Long, Aggregate>> perSeries = new HashMap<>();
         engine.read(Tier.TEN_SECONDS, ids, from, to, true, (seriesId, bucket, aggregate) -> {
             Series s = byId.get(seriesId);
-            Map<Long, Aggregate> buckets = perSeries.computeIfAbsent(seriesId, k -> new HashMap<>(4));
+            java.util.TreeMap<Long, Aggregate> buckets = perSeries.computeIfAbsent(seriesId,
+                    k -> new java.util.TreeMap<>());
             Aggregate known = buckets.get(bucket);
             if (known == null) {
                 buckets.put(bucket, aggregate.copy());
@@ -63,6 +120,7 @@ public final class ExportReader {
                 known.merge(aggregate, s.kind());
             }
         });
+        continueCounters(from, to, byId, perSeries);
         Map<Group, Aggregate> groups = new LinkedHashMap<>();
         perSeries.forEach((seriesId, buckets) -> {
             Series s = byId.get(seriesId);

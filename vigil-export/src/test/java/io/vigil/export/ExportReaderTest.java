@@ -92,6 +92,39 @@ class ExportReaderTest {
         }
     }
 
+    @Test
+    void aCounterSampledLessOftenThanEveryBucket_exportsItsWholeIncrease_acrossReadsAndAfterAFreshStart()
+            throws Exception {
+        Clock clock = Clock.fixed(T0.plusSeconds(300), ZoneOffset.UTC);
+        try (EmbeddedMetricStore store = EmbeddedMetricStore.open(dir.resolve("store"));
+             StorageEngine engine = StorageEngine.openManual(store, dir.resolve("wal"), EngineConfig.DEFAULTS, clock)) {
+            WeddingCalendar calendar = new WeddingCalendar(store.weddings(), CalendarSettings.DEFAULTS, clock);
+            Labels route = Labels.of("route", "/guests");
+            // A cumulative counter scraped every 15 s, reset once (190 -> 5).
+            double[] values = {100, 130, 160, 190, 5, 35};
+            for (int i = 0; i < values.length; i++) {
+                write(engine, "requests_total", MetricKind.COUNTER, route, T0.plusSeconds(5 + 15L * i), values[i]);
+            }
+            engine.flush();
+            ExportReader reader = new ExportReader(engine, calendar, new ExportLabelPolicy(java.util.Set.of(), 100));
+            List<ExportPoint> first = reader.read(T0.toEpochMilli(), T0.plusSeconds(30).toEpochMilli());
+            List<ExportPoint> next = reader.read(T0.plusSeconds(30).toEpochMilli(), T0.plusSeconds(90).toEpochMilli());
+            assertThat(first).extracting(ExportPoint::count).containsExactly(0.0, 30.0); // 100 is the first sample
+            assertThat(next).extracting(ExportPoint::count).containsExactly(30.0, 30.0, 5.0, 30.0);
+
+            // A new reader (a restart) starting mid-way looks 5 minutes back for each counter's previous sample.
+            ExportReader fresh = new ExportReader(engine, calendar, new ExportLabelPolicy(java.util.Set.of(), 100));
+            assertThat(fresh.read(T0.plusSeconds(30).toEpochMilli(), T0.plusSeconds(90).toEpochMilli()))
+                    .extracting(ExportPoint::count).containsExactly(30.0, 30.0, 5.0, 30.0);
+            // Reading a range again (another consumer behind) gives the same counts and keeps the carries right.
+            assertThat(reader.read(T0.plusSeconds(30).toEpochMilli(), T0.plusSeconds(60).toEpochMilli()))
+                    .extracting(ExportPoint::count).containsExactly(30.0, 30.0);
+            write(engine, "requests_total", MetricKind.COUNTER, route, T0.plusSeconds(95), 50);
+            assertThat(reader.read(T0.plusSeconds(90).toEpochMilli(), T0.plusSeconds(100).toEpochMilli()))
+                    .extracting(ExportPoint::count).containsExactly(15.0);
+        }
+    }
+
     static ExportPoint find(List<ExportPoint> points, String metric) {
         return points.stream().filter(p -> p.metric().equals(metric)).findFirst().orElseThrow(
                 () -> new AssertionError("no point of " + metric + " in " + points));
