@@ -65,6 +65,8 @@ public final class ExportService implements AutoCloseable {
     private ScheduledExecutorService scheduler;
     private Long cursor; // only the scheduler thread touches these
     private Long localCursor;
+    /** The bucket this service started in: without a stored cursor, export starts there. */
+    private final long firstBucket;
 
     /**
      * @param selfMetrics writes Vigil's own export metrics ({@code vigil_export_*}) into the engine
@@ -83,6 +85,7 @@ public final class ExportService implements AutoCloseable {
         this.selfMetrics = selfMetrics;
         this.timing = timing;
         this.clock = clock;
+        this.firstBucket = Math.floorDiv(clock.millis(), ExportReader.INTERVAL_MILLIS) * ExportReader.INTERVAL_MILLIS;
     }
 
     /** Whether anything is exported at all (no exporter and no local consumer: the service need not run). */
@@ -131,7 +134,7 @@ public final class ExportService implements AutoCloseable {
     private void exportSettled(long to) {
         long width = ExportReader.INTERVAL_MILLIS;
         if (cursor == null) {
-            cursor = storedCursor().orElse(to - width);
+            cursor = storedCursor().orElse(firstBucket);
         }
         long earliest = to - timing.maxCatchUp().toMillis();
         if (cursor < earliest) {
@@ -164,7 +167,10 @@ public final class ExportService implements AutoCloseable {
             return;
         }
         long width = ExportReader.INTERVAL_MILLIS;
-        if (localCursor == null || localCursor < to - timing.maxCatchUp().toMillis()) {
+        if (localCursor == null) {
+            localCursor = firstBucket;
+        }
+        if (localCursor < to - timing.maxCatchUp().toMillis()) {
             localCursor = to - width;
         }
         while (localCursor < to) {

@@ -2,6 +2,7 @@ package io.vigil.export;
 
 import io.vigil.export.config.ExportConfig;
 import io.vigil.export.datadog.Datadog;
+import io.vigil.export.grafana.Grafana;
 import io.vigil.export.newrelic.NewRelic;
 import io.vigil.export.otlp.Otlp;
 import java.util.ArrayList;
@@ -32,6 +33,9 @@ public final class ExportSinks {
         List<ExportSink<ExportEvent>> out = new ArrayList<>();
         if (config.datadog() != null && ExportConfig.on(config.datadog().enabled())) {
             Datadog.sinks(config.datadog(), env).events().ifPresent(out::add);
+        }
+        if (config.grafana() != null && ExportConfig.on(config.grafana().enabled())) {
+            out.add(Grafana.sink(config.grafana(), env));
         }
         return out;
     }

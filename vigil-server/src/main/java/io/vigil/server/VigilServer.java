@@ -250,6 +250,11 @@ public final class VigilServer implements AutoCloseable {
         return weddingHealth;
     }
 
+    /** The exports (tests run an export round on demand). */
+    public io.vigil.server.export.Exports exports() {
+        return exports;
+    }
+
     /** The calendar feed poller (tests poll on demand). */
     public io.vigil.server.calendar.FeedPoller feedPoller() {
         return feedPoller;

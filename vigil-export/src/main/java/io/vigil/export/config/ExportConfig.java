@@ -88,6 +88,11 @@ public record ExportConfig(Integer bufferPoints, Integer maxSeriesPerMetric, Lis
         return giveUpAfter == null ? Duration.ofMinutes(10) : Durations.parse("export.giveUpAfter", giveUpAfter);
     }
 
+    /** Whether {@code GET /metrics} is served (unless {@code prometheus.enabled} is false). */
+    public boolean prometheusEnabled() {
+        return prometheus == null || prometheus.enabled() == null || prometheus.enabled();
+    }
+
     /** Whether a block is present and enabled. */
     public static boolean on(Boolean enabled) {
         return Boolean.TRUE.equals(enabled);

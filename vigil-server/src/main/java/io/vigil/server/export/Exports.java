@@ -15,6 +15,8 @@ import io.vigil.export.config.ExportConfig;
 import io.vigil.export.events.IncidentEvents;
 import io.vigil.export.pipeline.ExportWorker;
 import io.vigil.export.pipeline.ExporterHealth;
+import io.vigil.export.prometheus.Family;
+import io.vigil.export.prometheus.PrometheusExposition;
 import io.vigil.store.Lease;
 import io.vigil.store.StateStore;
 import java.time.Clock;
@@ -26,13 +28,16 @@ import java.util.function.Consumer;
 
 /**
  * The server's side of the exports (docs/export.md): the export service built from the config's {@code export}
- * section, P0/P1 incidents handed to it as events, and {@code GET /api/v1/exporters}.
+ * section, P0/P1 incidents handed to it as events, the Prometheus exposition, {@code GET /api/v1/exporters} and
+ * {@code GET /metrics}.
  */
 public final class Exports implements AutoCloseable {
     private final ExportService service;
+    private final PrometheusExposition exposition;
 
-    private Exports(ExportService service) {
+    private Exports(ExportService service, PrometheusExposition exposition) {
         this.service = service;
+        this.exposition = exposition;
     }
 
     /**
@@ -55,6 +60,12 @@ public final class Exports implements AutoCloseable {
         List<ExportWorker<ExportEvent>> eventWorkers = new ArrayList<>();
         ExportSinks.events(config, env).forEach(s -> eventWorkers.add(new ExportWorker<>(s, settings, clock)));
         List<Consumer<List<ExportPoint>>> local = new ArrayList<>();
+        PrometheusExposition exposition = null;
+        if (config.prometheusEnabled()) {
+            exposition = new PrometheusExposition();
+            exposition.register(() -> ownFamilies(engine));
+            local.add(exposition);
+        }
         ExportReader reader = new ExportReader(engine, calendar,
                 new ExportLabelPolicy(config.dropLabelsOrDefault(), config.maxSeriesPerMetricOrDefault()));
         ExportService service = new ExportService(reader, calendar, lease, state, metricWorkers, eventWorkers, local,
@@ -73,7 +84,28 @@ public final class Exports implements AutoCloseable {
                 });
             });
         }
-        return new Exports(service);
+        return new Exports(service, exposition);
+    }
+
+    /** Vigil's own health, read at each scrape (the export and notification metrics are exported families). */
+    private static List<Family> ownFamilies(StorageEngine engine) {
+        return List.of(
+                Family.gauge("vigil_up", "1 while this Vigil node serves.", Family.sample(1)),
+                Family.gauge("vigil_series", "Series this node knows.", Family.sample(engine.registry().size())),
+                Family.gauge("vigil_store_failing", "1 while the store refuses flushes (ingest is refused too).",
+                        Family.sample(engine.storeFailure() == null ? 0 : 1)));
+    }
+
+    /**
+     * {@code GET /metrics}: the Prometheus text exposition (read role; docs/export/prometheus.md), or 404 when
+     * {@code export.prometheus.enabled} is false.
+     */
+    public void metrics(Context ctx) {
+        if (exposition == null) {
+            ctx.status(404).json(Map.of("error", "the Prometheus exposition is disabled (export.prometheus.enabled)"));
+            return;
+        }
+        ctx.contentType(PrometheusExposition.CONTENT_TYPE).result(exposition.render());
     }
 
     /** {@code GET /api/v1/exporters}: each exporter's health (read role). */

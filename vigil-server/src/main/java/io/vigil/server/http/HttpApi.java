@@ -102,6 +102,7 @@ public final class HttpApi implements AutoCloseable {
                     io.vigil.server.calendar.IntegrationsJson.write(parts.feeds().get())));
             cfg.routes.get("/api/v1/settings", weddings::settings);
             cfg.routes.get("/api/v1/exporters", parts.exports()::health);
+            cfg.routes.get("/metrics", parts.exports()::metrics);
             cfg.routes.post(io.vigil.server.stream.StreamRoutes.TOKEN_PATH, streams::token);
             cfg.routes.get(io.vigil.server.stream.StreamRoutes.SSE_PATH, streams::sse);
             cfg.routes.ws(io.vigil.server.stream.StreamRoutes.WS_PATH, streams::websocket);
