@@ -6,6 +6,8 @@
 #   3. Datadog pointed at a target that answers 500 to everything and New Relic at one that never answers, plus
 #      the exposition.
 # Options are passed to bench/load.sh (e.g. --duration 30s --series 50000). Prints each run's report and JSON line.
+# VIGIL_EXPORT_RUNS picks the runs and their order (default "none default failing"); running the order reversed too
+# shows how much of a difference is the machine's noise.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/build.sh"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/vigil-export-bench.XXXXXX")
@@ -30,7 +32,7 @@ export:
   newrelic: {enabled: true, url: "http://127.0.0.1:$HANGING", apiKey: bench-not-a-key}
 YAML
 
-for run in none default failing; do
+for run in ${VIGIL_EXPORT_RUNS:-none default failing}; do
   echo "=== export.sh: run '$run' ===" >&2
   VIGIL_BENCH_CONFIG_EXTRA="$WORK/$run.yaml" VIGIL_BENCH_BUILD=never "$ROOT/bench/load.sh" "$@"
 done

@@ -24,7 +24,8 @@ public final class ExportLabelPolicy {
 
     private final Set<String> dropped;
     private final int maxSeriesPerMetric;
-    private final Map<String, Set<Map<String, String>>> seen = new ConcurrentHashMap<>();
+    /** Per metric, the label sets exported so far, each mapped to itself (so that equal sets share one instance). */
+    private final Map<String, Map<Map<String, String>, Map<String, String>>> seen = new ConcurrentHashMap<>();
     private final AtomicLong overflowed = new AtomicLong();
     private final AtomicLong redacted = new AtomicLong();
 
@@ -40,7 +41,10 @@ public final class ExportLabelPolicy {
         this.maxSeriesPerMetric = maxSeriesPerMetric;
     }
 
-    /** The exported labels of a series of a metric, sorted by name; the same input always gives the same answer. */
+    /**
+     * The exported labels of a series of a metric, sorted by name; the same input always gives the same answer (equal
+     * sets the same instance, so callers may cache the answer per series cheaply).
+     */
     public Map<String, String> apply(String metric, Labels labels) {
         TreeMap<String, String> out = new TreeMap<>();
         for (int i = 0; i < labels.size(); i++) {
@@ -56,13 +60,19 @@ public final class ExportLabelPolicy {
             out.put(name, value);
         }
         Map<String, String> exported = Collections.unmodifiableMap(out);
-        Set<Map<String, String>> known = seen.computeIfAbsent(metric, m -> ConcurrentHashMap.newKeySet());
-        if (known.contains(exported)) {
-            return exported;
+        Map<Map<String, String>, Map<String, String>> known = seen.computeIfAbsent(metric,
+                m -> new ConcurrentHashMap<>());
+        Map<String, String> same = known.get(exported);
+        if (same != null) {
+            return same;
         }
         synchronized (known) {
+            same = known.get(exported);
+            if (same != null) {
+                return same;
+            }
             if (known.size() < maxSeriesPerMetric) {
-                known.add(exported);
+                known.put(exported, exported);
                 return exported;
             }
         }

@@ -32,6 +32,8 @@ public final class ExportReader {
     private record Carry(long timestamp, double value) {}
 
     private Map<Long, Carry> carries = new HashMap<>();
+    /** Each series' exported labels: a series' labels never change, and the policy's regular expressions are dear. */
+    private final Map<Long, Map<String, String>> exportedLabels = new HashMap<>();
     /** The end of the range the carries are for; a read from there continues them. */
     private long carriedUntil = Long.MIN_VALUE;
 
@@ -124,7 +126,8 @@ public final class ExportReader {
         Map<Group, Aggregate> groups = new LinkedHashMap<>();
         perSeries.forEach((seriesId, buckets) -> {
             Series s = byId.get(seriesId);
-            Map<String, String> labels = policy.apply(s.key().metric(), s.key().labels());
+            Map<String, String> labels = exportedLabels.computeIfAbsent(seriesId,
+                    id -> policy.apply(s.key().metric(), s.key().labels()));
             buckets.forEach((bucket, aggregate) -> {
                 Group g = new Group(bucket, s.key().metric(), s.kind(), labels);
                 Aggregate known = groups.get(g);

@@ -221,6 +221,25 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void anExporter_appearsInTheIntegrationView_withItsHealth() throws Exception {
+        assertThat(page.locator("#integrations-view")).isHidden();
+        server.close();
+        VigilConfig config = new VigilConfig(null, null, new VigilConfig.Auth(List.of(
+                new VigilConfig.ApiKeyConfig("ops", ADMIN_KEY, null, null, List.of("admin")))), null, null, null,
+                new io.vigil.export.config.ExportConfig(null, null, null, null, null, null,
+                        new io.vigil.export.config.ExportConfig.Otlp(true, "http://127.0.0.1:9", null, null, null),
+                        null, null));
+        server = VigilServer.start(dir.resolve("with-exporter"), config, "127.0.0.1", 0, Map.of(),
+                Clock.systemUTC());
+        signIn(ADMIN_KEY);
+        Locator row = page.locator("#integrations tr[data-integration='exporter:otlp']");
+        assertThat(row).isVisible(new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions()
+                .setTimeout(15_000));
+        assertThat(row).containsText("otlp (export)");
+        assertThat(row).containsText("0 sent, backlog 0");
+    }
+
+    @Test
     void theDemo_showsItsSaturday_withEveryMainChartMoving() throws Exception {
         URI uri = URI.create(base());
         io.vigil.server.demo.WeddingTraffic traffic = new io.vigil.server.demo.WeddingTraffic(uri, ADMIN_KEY, 1L);
