@@ -25,6 +25,14 @@ public interface ExportSink<T> {
     /** Sends one payload and classifies the answer; never throws for a failure of the far side. */
     SendOutcome send(Payload<T> payload);
 
+    /**
+     * What the far side told that the worker cannot see, for the exporter's health: e.g. New Relic's last
+     * {@code requestId}, points an OTLP collector rejected in a partial success. Never a secret. Empty by default.
+     */
+    default java.util.Map<String, Object> details() {
+        return java.util.Map.of();
+    }
+
     /** The most items a batch should hold. */
     default int maxBatch() {
         return 1_000;

@@ -13,6 +13,32 @@ import java.util.Map;
 public final class ExportSinks {
     private ExportSinks() {}
 
+    /** The metric and event exporters of a config, built once and checked together. */
+    public record Built(List<ExportSink<ExportPoint>> metrics, List<ExportSink<ExportEvent>> events) {
+        public Built {
+            metrics = List.copyOf(metrics);
+            events = List.copyOf(events);
+        }
+    }
+
+    /**
+     * Checks the export section and builds its exporters.
+     *
+     * @throws IllegalArgumentException naming every problem (a missing credential, a bad URL or header), never a
+     *     secret
+     */
+    public static Built build(ExportConfig config, Map<String, String> env) {
+        List<String> problems = new ArrayList<>(config.problems(env));
+        if (problems.isEmpty()) {
+            try {
+                return new Built(metrics(config, env), events(config, env));
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        throw new IllegalArgumentException("export config: " + String.join("; ", problems));
+    }
+
     /** The metric exporters enabled in the config. */
     public static List<ExportSink<ExportPoint>> metrics(ExportConfig config, Map<String, String> env) {
         List<ExportSink<ExportPoint>> out = new ArrayList<>();

@@ -106,10 +106,12 @@ public final class VigilServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use data directory " + dataDir + ": " + e.getMessage(), e);
         }
-        java.util.List<String> exportProblems = config.export().problems(env);
-        if (!exportProblems.isEmpty()) {
+        io.vigil.export.ExportSinks.Built exporters;
+        try {
+            exporters = io.vigil.export.ExportSinks.build(config.export(), env);
+        } catch (IllegalArgumentException e) {
             release(lock, lockChannel);
-            throw new IllegalArgumentException("export config: " + String.join("; ", exportProblems));
+            throw e;
         }
         ApiKeys keys = ApiKeys.from(config.auth(), env);
         Path adminKeyFile = null;
@@ -166,8 +168,8 @@ public final class VigilServer implements AutoCloseable {
         io.vigil.server.notify.Notifications notifications = io.vigil.server.notify.Notifications.start(
                 config.notifications(), state, backend.weddingStore(), engine, env, clock, nodeId, ackLinks);
         alerting.whenIntentsWritten(notifications.service()::wake);
-        io.vigil.server.export.Exports exports = io.vigil.server.export.Exports.start(config.export(), env, engine,
-                calendar, backend.lease("export"), state, alerting, clock);
+        io.vigil.server.export.Exports exports = io.vigil.server.export.Exports.start(config.export(), exporters,
+                engine, calendar, backend.lease("export"), state, alerting, clock);
         io.vigil.server.stream.StreamHub streams = new io.vigil.server.stream.StreamHub(queries, calendar, clock,
                 io.vigil.server.stream.StreamClient.Limits.DEFAULTS).start();
         // On PostgreSQL, streams also update when another node flushed a metric (docs/streams.md).

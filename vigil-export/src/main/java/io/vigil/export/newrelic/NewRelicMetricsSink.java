@@ -118,6 +118,15 @@ public final class NewRelicMetricsSink implements ExportSink<ExportPoint> {
      * The {@code requestId} New Relic gave the last accepted payload, or null before the first: the key to look its
      * asynchronous validation errors up, e.g. {@code SELECT * FROM NrIntegrationError WHERE requestId = '…'}.
      */
+    @Override
+    public java.util.Map<String, Object> details() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("lastRequestId", lastRequestId());
+        m.put("attributesDropped", attributesDropped());
+        m.put("valuesTruncated", valuesTruncated());
+        return m;
+    }
+
     public String lastRequestId() {
         return lastRequestId;
     }

@@ -108,6 +108,11 @@ public final class OtlpMetricsSink implements ExportSink<ExportPoint> {
     }
 
     /** Data points the collector reported as rejected in a {@code partial_success} so far (never retried). */
+    @Override
+    public java.util.Map<String, Object> details() {
+        return java.util.Map.of("rejectedByCollector", rejectedByCollector());
+    }
+
     public long rejectedByCollector() {
         return rejectedByCollector.get();
     }

@@ -115,7 +115,7 @@ public final class ExportWorker<T> implements AutoCloseable {
         lock.lock();
         try {
             return new ExporterHealth(sink.name(), breaker.getState().name(), lastSuccess, lastFailure, lastError,
-                    buffer.size() + inFlight, sent, dropped, failures);
+                    buffer.size() + inFlight, sent, dropped, failures, sink.details());
         } finally {
             lock.unlock();
         }

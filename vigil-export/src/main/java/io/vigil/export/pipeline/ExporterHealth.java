@@ -16,13 +16,16 @@ import java.util.Map;
  * @param dropped items given up, by reason ({@code buffer_full}, {@code rejected http 400}, {@code too_large},
  *     {@code expired})
  * @param failures failed attempts by reason (each retried)
+ * @param details what the far side told that the worker cannot see ({@link io.vigil.export.ExportSink#details()})
  */
 public record ExporterHealth(String name, String circuit, Instant lastSuccess, Instant lastFailure, String lastError,
-                             long backlog, long sent, Map<String, Long> dropped, Map<String, Long> failures) {
+                             long backlog, long sent, Map<String, Long> dropped, Map<String, Long> failures,
+                             Map<String, Object> details) {
 
     public ExporterHealth {
         dropped = Map.copyOf(dropped);
         failures = Map.copyOf(failures);
+        details = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
     }
 
     /** Healthy: nothing failed since the last success, and the circuit is closed. */

@@ -40,25 +40,17 @@ public final class Exports implements AutoCloseable {
         this.exposition = exposition;
     }
 
-    /**
-     * Starts the exports the config enables.
-     *
-     * @throws IllegalArgumentException listing every problem of the section (a missing credential, a bad URL)
-     */
-    public static Exports start(ExportConfig config, Map<String, String> env, StorageEngine engine,
+    /** Starts the exports of the config with its exporters (built and checked by {@link ExportSinks#build}). */
+    public static Exports start(ExportConfig config, ExportSinks.Built exporters, StorageEngine engine,
                                 WeddingCalendar calendar, Lease lease, StateStore state, AlertingService alerting,
                                 Clock clock) {
-        List<String> problems = config.problems(env);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("export config: " + String.join("; ", problems));
-        }
         ExportWorker.Settings settings = new ExportWorker.Settings(config.bufferPointsOrDefault(),
                 ExportWorker.Settings.DEFAULT.linger(), ExportWorker.Settings.DEFAULT.retry(),
                 config.giveUpAfterOrDefault());
         List<ExportWorker<ExportPoint>> metricWorkers = new ArrayList<>();
-        ExportSinks.metrics(config, env).forEach(s -> metricWorkers.add(new ExportWorker<>(s, settings, clock)));
+        exporters.metrics().forEach(s -> metricWorkers.add(new ExportWorker<>(s, settings, clock)));
         List<ExportWorker<ExportEvent>> eventWorkers = new ArrayList<>();
-        ExportSinks.events(config, env).forEach(s -> eventWorkers.add(new ExportWorker<>(s, settings, clock)));
+        exporters.events().forEach(s -> eventWorkers.add(new ExportWorker<>(s, settings, clock)));
         List<Consumer<List<ExportPoint>>> local = new ArrayList<>();
         PrometheusExposition exposition = null;
         if (config.prometheusEnabled()) {
@@ -123,6 +115,7 @@ public final class Exports implements AutoCloseable {
             m.put("sent", h.sent());
             m.put("dropped", h.dropped());
             m.put("failures", h.failures());
+            m.put("details", h.details());
             out.add(m);
         }
         ctx.json(Map.of("exporters", out));

@@ -60,6 +60,14 @@ class ExportConfigTest {
                 .hasMessageContaining("export.grafana.url is required")
                 .hasMessageContaining("export.grafana.tokenEnv names GRAFANA_TOKEN, which is not set")
                 .message().doesNotContain("nr-secret-value");
+        // A problem only the exporter's own checks find (a header the exporter sets itself) stops the start too.
+        Files.writeString(file, """
+                export:
+                  otlp: {enabled: true, headers: {Content-Type: text/plain}}
+                """);
+        assertThatThrownBy(() -> VigilServer.start(dir.resolve("data"), VigilConfig.load(file), "127.0.0.1", 0,
+                Map.of(), Clock.systemUTC())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("export config: ").hasMessageContaining("Content-Type");
         // The data directory was released: a corrected config starts.
         try (VigilServer server = VigilServer.start(dir.resolve("data"), VigilConfig.DEFAULTS, "127.0.0.1", 0,
                 Map.of("VIGIL_API_KEY", "k"), Clock.systemUTC())) {

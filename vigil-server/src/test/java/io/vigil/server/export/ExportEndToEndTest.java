@@ -205,6 +205,8 @@ class ExportEndToEndTest {
             HttpResponse<String> health = send(server, "GET", "/api/v1/exporters", null);
             assertThat(health.body()).contains("\"name\":\"datadog\"", "\"name\":\"newrelic\"",
                     "\"name\":\"otlp\"", "\"name\":\"grafana-annotations\"").doesNotContain(DD_KEY, NR_KEY);
+            assertThat(health.body()).as("New Relic's request id of the accepted payload")
+                    .contains("\"lastRequestId\":\"r-1\"").contains("\"rejectedByCollector\":0");
         }
     }
 }
