@@ -27,6 +27,8 @@ public final class ExportReader {
     public static final long INTERVAL_MILLIS = Tier.TEN_SECONDS.widthMillis();
     /** How far back a counter's previous sample still counts (the query engine's lookback, as Prometheus'). */
     static final long COUNTER_LOOKBACK_MILLIS = 5 * 60_000L;
+    /** Series read per call of the engine. */
+    static final int READ_CHUNK = 10_000;
 
     /** A counter's last sample before a bucket. */
     private record Carry(long timestamp, double value) {}
@@ -110,18 +112,23 @@ public final class ExportReader {
             ids = java.util.Arrays.copyOf(ids, n);
         }
         // One series may come as several rollups of a bucket (stored, being committed, head): merged in order first.
+        // Read in chunks of series, so that the engine's view lock (which a flush waits for) is held briefly at a time;
+        // each series is wholly in one chunk, where the engine shows each of its samples exactly once.
         Map<Long, java.util.TreeMap<Long, Aggregate>> perSeries = new HashMap<>();
-        engine.read(Tier.TEN_SECONDS, ids, from, to, true, (seriesId, bucket, aggregate) -> {
-            Series s = byId.get(seriesId);
-            java.util.TreeMap<Long, Aggregate> buckets = perSeries.computeIfAbsent(seriesId,
-                    k -> new java.util.TreeMap<>());
-            Aggregate known = buckets.get(bucket);
-            if (known == null) {
-                buckets.put(bucket, aggregate.copy());
-            } else {
-                known.merge(aggregate, s.kind());
-            }
-        });
+        for (int i = 0; i < ids.length; i += READ_CHUNK) {
+            long[] chunk = java.util.Arrays.copyOfRange(ids, i, Math.min(ids.length, i + READ_CHUNK));
+            engine.read(Tier.TEN_SECONDS, chunk, from, to, true, (seriesId, bucket, aggregate) -> {
+                Series s = byId.get(seriesId);
+                java.util.TreeMap<Long, Aggregate> buckets = perSeries.computeIfAbsent(seriesId,
+                        k -> new java.util.TreeMap<>());
+                Aggregate known = buckets.get(bucket);
+                if (known == null) {
+                    buckets.put(bucket, aggregate.copy());
+                } else {
+                    known.merge(aggregate, s.kind());
+                }
+            });
+        }
         continueCounters(from, to, byId, perSeries);
         Map<Group, Aggregate> groups = new LinkedHashMap<>();
         perSeries.forEach((seriesId, buckets) -> {
