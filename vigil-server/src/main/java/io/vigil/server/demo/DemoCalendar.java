@@ -31,8 +31,11 @@ import java.util.SplittableRandom;
 public final class DemoCalendar {
     static final List<ZoneId> ZONES = List.of(ZoneId.of("Europe/London"), ZoneId.of("America/New_York"),
             ZoneId.of("Asia/Kolkata"));
-    static final String[] VENUES = {"Kew Gardens Orangery", "The Loeb Boathouse", "Taj Falaknuma Palace",
-        "Hampton Court Palace", "Brooklyn Botanic Garden", "Umaid Bhawan Palace", "Leeds Castle"};
+    /** Venues in each demo time zone, so that a London wedding is not at a New York venue. */
+    static final Map<ZoneId, List<String>> VENUES = Map.of(
+            ZoneId.of("Europe/London"), List.of("Kew Gardens Orangery", "Hampton Court Palace", "Leeds Castle"),
+            ZoneId.of("America/New_York"), List.of("The Loeb Boathouse", "Brooklyn Botanic Garden"),
+            ZoneId.of("Asia/Kolkata"), List.of("Taj Falaknuma Palace", "Umaid Bhawan Palace"));
     /** Milestones of a wedding day, with their planned offset from the ceremony start. */
     static final List<Map.Entry<String, Duration>> MILESTONES = List.of(
             Map.entry("ceremony", Duration.ZERO), Map.entry("vows", Duration.ofMinutes(25)),
@@ -105,7 +108,12 @@ public final class DemoCalendar {
             vendors.add(kind + "-" + (1 + random.nextInt(30)));
         }
         return new DemoWedding(id, zone, ceremony, ceremony.plusHours(8 + random.nextInt(3)).plusMinutes(30),
-                50 + random.nextInt(451), VENUES[random.nextInt(VENUES.length)], vendors);
+                50 + random.nextInt(451), venue(zone, random), vendors);
+    }
+
+    private static String venue(ZoneId zone, SplittableRandom random) {
+        List<String> venues = VENUES.get(zone);
+        return venues.get(random.nextInt(venues.size()));
     }
 
     private static String code(ZoneId zone) {
