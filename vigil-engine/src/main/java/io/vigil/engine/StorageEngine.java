@@ -520,7 +520,8 @@ public final class StorageEngine implements AutoCloseable {
 
     /**
      * Reads every rollup of the given series in [from, to) of a tier: stored rows first, then rollups being
-     * committed, then (for the 10-second tier) the head. Each sample is seen exactly once.
+     * committed, then (for the 10-second tier) the head. Each sample is seen exactly once, and each aggregate given to
+     * the visitor is its own (decoded for it or copied), so the visitor may keep and change it.
      */
     public void read(Tier tier, long[] seriesIds, long from, long to, RollupVisitor visitor) {
         read(tier, seriesIds, from, to, true, visitor);

@@ -123,7 +123,7 @@ public final class ExportReader {
                         k -> new java.util.TreeMap<>());
                 Aggregate known = buckets.get(bucket);
                 if (known == null) {
-                    buckets.put(bucket, aggregate.copy());
+                    buckets.put(bucket, aggregate); // the visitor's own (StorageEngine#read): no copy needed
                 } else {
                     known.merge(aggregate, s.kind());
                 }

@@ -160,6 +160,19 @@ public abstract class MetricStoreContract {
     // --- commit and read ---------------------------------------------------------------------------------------------
 
     @Test
+    void read_givesTheVisitorAggregatesOfItsOwn_thatItMayChange() {
+        Aggregate b0 = aggregate(MetricKind.GAUGE, T0, 20.5, 21.0);
+        store.commit(List.of(TEMPERATURE), List.of(rollup(TEMPERATURE, T0, b0)), 1);
+
+        List<Row> first = readAll(Tier.TEN_SECONDS, ids(TEMPERATURE), T0, T0 + HOUR);
+        first.get(0).aggregate().add(T0 + 1, 99.0, MetricKind.GAUGE);
+        List<Row> second = readAll(Tier.TEN_SECONDS, ids(TEMPERATURE), T0, T0 + HOUR);
+
+        assertThat(second.get(0).aggregate()).isNotSameAs(first.get(0).aggregate());
+        assertSameAggregate(second.get(0).aggregate(), b0);
+    }
+
+    @Test
     void commit_thenRead_returnsRollupsInBucketOrder() {
         Aggregate b0 = aggregate(MetricKind.GAUGE, T0, 20.5, 21.0);
         Aggregate b1 = aggregate(MetricKind.GAUGE, T0 + TEN_SECONDS, 21.5);
