@@ -66,8 +66,11 @@ public final class StreamTokens {
             return null;
         }
         try {
-            byte[] presented = B64D.decode(token.substring(lastDot + 1));
-            if (!MessageDigest.isEqual(presented, mac(body))) {
+            // The signature's text is compared, not its decoded bytes: base64 decoders ignore the unused low bits of
+            // the last character, so a changed last character could otherwise still verify.
+            byte[] presented = token.substring(lastDot + 1).getBytes(StandardCharsets.US_ASCII);
+            byte[] expected = B64.encodeToString(mac(body)).getBytes(StandardCharsets.US_ASCII);
+            if (!MessageDigest.isEqual(presented, expected)) {
                 return null;
             }
             long expiry = Long.parseLong(parts[1]);

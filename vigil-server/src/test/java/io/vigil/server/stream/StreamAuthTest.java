@@ -74,6 +74,15 @@ class StreamAuthTest {
             HttpResponse<String> bad = StreamClients.get(port, "/api/v1/stream/sse?metric=m&token=" + tampered, null);
             assertThat(bad.statusCode()).isEqualTo(401);
             assertThat(bad.body()).contains("stream token invalid or expired").contains("/api/v1/stream/token");
+            // The last character changed only in a bit base64 leaves unused (a 32-byte signature's 43rd character
+            // carries 4 bits; A = 000000 and B = 000001 decode alike): still refused.
+            String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            char sameBits = alphabet.charAt(alphabet.indexOf(last) ^ 1);
+            assertThat(java.util.Base64.getUrlDecoder().decode(token.substring(token.lastIndexOf('.') + 1)))
+                    .as("the same signature bytes").isEqualTo(java.util.Base64.getUrlDecoder().decode(
+                            (token.substring(0, token.length() - 1) + sameBits).substring(token.lastIndexOf('.') + 1)));
+            assertThat(StreamClients.get(port, "/api/v1/stream/sse?metric=m&token="
+                    + token.substring(0, token.length() - 1) + sameBits, null).statusCode()).isEqualTo(401);
             String otherName = token.replaceFirst("^vst1\\.(\\d+)\\.[^.]+\\.", "vst1.$1.YWRtaW4.");
             assertThat(StreamClients.get(port, "/api/v1/stream/sse?metric=m&token=" + otherName, null).statusCode())
                     .isEqualTo(401);

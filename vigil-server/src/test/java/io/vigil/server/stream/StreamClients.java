@@ -58,7 +58,9 @@ final class StreamClients {
         if (key != null) {
             b.header("Authorization", "Bearer " + key);
         }
-        return HTTP.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
+        // A stream wrongly opened would never end: waiting at most 30 s turns that into a failure instead of a hang.
+        return HTTP.sendAsync(b.GET().build(), HttpResponse.BodyHandlers.ofString())
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     static String token(int port) throws Exception {
