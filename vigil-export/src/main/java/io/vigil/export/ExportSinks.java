@@ -31,7 +31,7 @@ public final class ExportSinks {
         List<String> problems = new ArrayList<>(config.problems(env));
         if (problems.isEmpty()) {
             try {
-                return new Built(metrics(config, env), events(config, env));
+                return built(config, env);
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
             }
@@ -39,30 +39,24 @@ public final class ExportSinks {
         throw new IllegalArgumentException("export config: " + String.join("; ", problems));
     }
 
-    /** The metric exporters enabled in the config. */
-    public static List<ExportSink<ExportPoint>> metrics(ExportConfig config, Map<String, String> env) {
-        List<ExportSink<ExportPoint>> out = new ArrayList<>();
+    /** Each enabled exporter built once (Datadog gives a metrics and an events sink from one factory call). */
+    private static Built built(ExportConfig config, Map<String, String> env) {
+        List<ExportSink<ExportPoint>> metrics = new ArrayList<>();
+        List<ExportSink<ExportEvent>> events = new ArrayList<>();
         if (config.datadog() != null && ExportConfig.on(config.datadog().enabled())) {
-            out.add(Datadog.sinks(config.datadog(), env).metrics());
+            Datadog.Sinks datadog = Datadog.sinks(config.datadog(), env);
+            metrics.add(datadog.metrics());
+            datadog.events().ifPresent(events::add);
         }
         if (config.newrelic() != null && ExportConfig.on(config.newrelic().enabled())) {
-            out.add(NewRelic.sink(config.newrelic(), env));
+            metrics.add(NewRelic.sink(config.newrelic(), env));
         }
         if (config.otlp() != null && ExportConfig.on(config.otlp().enabled())) {
-            out.add(Otlp.sink(config.otlp(), env));
-        }
-        return out;
-    }
-
-    /** The event exporters enabled in the config (wedding days, P0/P1 incidents). */
-    public static List<ExportSink<ExportEvent>> events(ExportConfig config, Map<String, String> env) {
-        List<ExportSink<ExportEvent>> out = new ArrayList<>();
-        if (config.datadog() != null && ExportConfig.on(config.datadog().enabled())) {
-            Datadog.sinks(config.datadog(), env).events().ifPresent(out::add);
+            metrics.add(Otlp.sink(config.otlp(), env));
         }
         if (config.grafana() != null && ExportConfig.on(config.grafana().enabled())) {
-            out.add(Grafana.sink(config.grafana(), env));
+            events.add(Grafana.sink(config.grafana(), env));
         }
-        return out;
+        return new Built(metrics, events);
     }
 }
